@@ -1,0 +1,20 @@
+package dev.nfsrepl.fs.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** fsync helpers. */
+final class Durable {
+
+    private Durable() {
+    }
+
+    /** Makes the entries of a directory (creations, removals, renames in it) durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}

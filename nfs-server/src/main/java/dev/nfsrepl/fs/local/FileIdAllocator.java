@@ -1,0 +1,114 @@
+package dev.nfsrepl.fs.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+
+/**
+ * Hands out FileIds that are never issued twice, even across crashes and promotions.
+ *
+ * <p>A FileId is {@code epoch << 48 | counter}. The epoch is raised whenever a node starts
+ * issuing ids in a new role (a promoted backup), so it can never reissue an id its old primary
+ * issued. Within an epoch the counter is reserved in chunks: before the first id of a chunk is
+ * handed out, the end of the chunk is written durably to the state file, so after a crash the
+ * allocator continues past everything it may have issued.
+ *
+ * <p>State file grammar ({@code fileids.properties}, java.util.Properties syntax):
+ * <pre>
+ *   epoch    = decimal 1..65535
+ *   reserved = decimal, the first counter value not yet reserved
+ * </pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class FileIdAllocator {
+
+    static final int EPOCH_SHIFT = 48;
+    static final long COUNTER_MASK = (1L << EPOCH_SHIFT) - 1;
+    private static final long CHUNK = 1 << 16;
+
+    private final Path stateFile;
+    private int epoch;
+    private long next;
+    private long reserved;
+
+    private FileIdAllocator(Path stateFile, int epoch, long next) {
+        this.stateFile = stateFile;
+        this.epoch = epoch;
+        this.next = next;
+        this.reserved = next;
+    }
+
+    /** Opens (or creates, with epoch 1) the allocator whose state lives in {@code stateDir}. */
+    public static FileIdAllocator open(Path stateDir) throws IOException {
+        Path file = stateDir.resolve("fileids.properties");
+        if (!Files.exists(file)) {
+            FileIdAllocator a = new FileIdAllocator(file, 1, 1);
+            a.persist(1);
+            return a;
+        }
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        try {
+            int epoch = Integer.parseInt(p.getProperty("epoch").trim());
+            long reserved = Long.parseLong(p.getProperty("reserved").trim());
+            if (epoch < 1 || epoch > 0xFFFF || reserved < 1 || reserved > COUNTER_MASK) {
+                throw new IOException(file + ": epoch or reserved out of range: " + p);
+            }
+            return new FileIdAllocator(file, epoch, reserved);
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new IOException(file + ": malformed FileId state (want epoch= and reserved=): " + p, e);
+        }
+    }
+
+    public synchronized long next() {
+        if (next >= reserved) {
+            long newReserved = Math.min(next + CHUNK, COUNTER_MASK);
+            if (newReserved <= next) {
+                throw new IllegalStateException("FileId counter exhausted in epoch " + epoch);
+            }
+            try {
+                persist(newReserved);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot reserve FileIds in " + stateFile, e);
+            }
+        }
+        return ((long) epoch << EPOCH_SHIFT) | next++;
+    }
+
+    public synchronized int epoch() {
+        return epoch;
+    }
+
+    /** Starts a new epoch (on promotion): ids issued from now on can never equal older ones. */
+    public synchronized void newEpoch(int newEpoch) throws IOException {
+        if (newEpoch <= epoch || newEpoch > 0xFFFF) {
+            throw new IllegalArgumentException("epoch must grow: " + epoch + " -> " + newEpoch);
+        }
+        epoch = newEpoch;
+        next = 1;
+        persist(1);
+    }
+
+    private void persist(long newReserved) throws IOException {
+        String text = "epoch=" + epoch + "\nreserved=" + newReserved + "\n";
+        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncDirectory(stateFile.getParent());
+        reserved = newReserved;
+    }
+}

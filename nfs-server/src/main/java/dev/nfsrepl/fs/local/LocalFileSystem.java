@@ -1,0 +1,901 @@
+package dev.nfsrepl.fs.local;
+
+import com.google.common.util.concurrent.Striped;
+import dev.nfsrepl.fs.Attr;
+import dev.nfsrepl.fs.CreateMode;
+import dev.nfsrepl.fs.DirEntry;
+import dev.nfsrepl.fs.DirPage;
+import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.fs.FileType;
+import dev.nfsrepl.fs.FsStat;
+import dev.nfsrepl.fs.Identity;
+import dev.nfsrepl.fs.ReadResult;
+import dev.nfsrepl.fs.SetAttr;
+import dev.nfsrepl.fs.Stability;
+import dev.nfsrepl.fs.TimeSpec;
+import dev.nfsrepl.fs.WriteResult;
+import dev.nfsrepl.fs.error.BadTypeException;
+import dev.nfsrepl.fs.error.ExistException;
+import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.fs.error.InvalException;
+import dev.nfsrepl.fs.error.IsDirException;
+import dev.nfsrepl.fs.error.NoEntException;
+import dev.nfsrepl.fs.error.NotDirException;
+import dev.nfsrepl.fs.error.NotSyncException;
+import dev.nfsrepl.fs.error.StaleException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link FileSystem} over a local directory with java.nio.
+ *
+ * <p>Identity: every object carries a FileId, in the {@code user.nfsrepl.id} extended attribute
+ * for files and directories and in {@link IdentityIndex} (by inode) for symlinks, FIFOs and
+ * sockets. An object found without one (made directly on disk), or with the FileId of another
+ * live object (a {@code cp -a} copy), is adopted with a fresh FileId under its parent's lock.
+ * FileIds are found again through {@link IdentityIndex}, a persistent FileId → names index kept
+ * in the state directory, so startup does not walk the tree; when the index misses after an
+ * unclean stop, the tree is searched once, lazily.
+ *
+ * <p>Paths are built from the index and never followed through a symlink at the last component
+ * (every call uses {@code NOFOLLOW_LINKS}); every resolved object is checked to carry the FileId
+ * asked for, so a stale hint cannot make the server act on another object.
+ *
+ * <p>Permissions are not checked here (see {@code PermissionCheckingFileSystem}); ownership of
+ * new objects is set to the caller when the server runs as root.
+ *
+ * <p>Thread-safe: namespace changes hold the lock of each directory they change; WRITE holds
+ * its file's lock shared and COMMIT exclusive, so COMMIT waits for writes in progress.
+ */
+public final class LocalFileSystem implements FileSystem {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFileSystem.class);
+    private static final int MAX_DEPTH = 4096;
+
+    private final Path exportDir;
+    private final Path stateDir;
+    private final Clock clock;
+    private final boolean chownToCaller;
+    private final Striped<Lock> dirLocks = Striped.lock(1024);
+    private final Striped<ReadWriteLock> fileLocks = Striped.readWriteLock(1024);
+    private final DirectoryListings listings = new DirectoryListings();
+
+    private Path root;
+    private long rootId;
+    private int generation;
+    private IdentityIndex index;
+    private FileIdAllocator allocator;
+    private volatile boolean indexComplete;
+    private volatile FsStat cachedStat;
+    private volatile long cachedStatAt;
+
+    private record Node(long id, Path path, LocalStat stat) {
+    }
+
+    public LocalFileSystem(Path exportDir, Path stateDir, Clock clock) {
+        this.exportDir = exportDir;
+        this.stateDir = stateDir;
+        this.clock = clock;
+        this.chownToCaller = isRoot();
+    }
+
+    /** Opens the identity index and reads (or, on first use, assigns) the root's identity. */
+    public LocalFileSystem start() throws IOException {
+        root = exportDir.toRealPath();
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("export " + exportDir + " is not a directory");
+        }
+        Files.createDirectories(stateDir);
+        if (stateDir.toRealPath().startsWith(root)) {
+            throw new IOException("state directory " + stateDir + " must not be inside the export " + root);
+        }
+        allocator = FileIdAllocator.open(stateDir);
+        index = IdentityIndex.open(stateDir);
+        indexComplete = index.wasCleanlyClosed();
+        rootId = Xattrs.readLong(root, Xattrs.FILE_ID);
+        byte[] gen = Xattrs.read(root, Xattrs.GENERATION);
+        if (rootId == 0 || gen == null || gen.length != 4) {
+            rootId = allocator.next();
+            generation = new SecureRandom().nextInt() | 1;
+            Xattrs.write(root, Xattrs.GENERATION, ByteBuffer.allocate(4).putInt(generation).array());
+            Xattrs.writeLong(root, Xattrs.FILE_ID, rootId);
+            Durable.syncDirectory(root);
+            LOG.info("export {}: new identity, root FileId {} generation {}", root, Long.toHexString(rootId),
+                    Integer.toHexString(generation));
+        } else {
+            generation = ByteBuffer.wrap(gen).getInt();
+        }
+        if (!indexComplete) {
+            LOG.warn("export {}: identity index in {} was not closed cleanly; unknown FileIds will be searched for",
+                    root, stateDir);
+        }
+        return this;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public long rootId() {
+        return rootId;
+    }
+
+    @Override
+    public int generation() {
+        return generation;
+    }
+
+    // ---------------------------------------------------------------- resolution
+
+    private Node node(long id) throws FsException {
+        if (id == rootId) {
+            return new Node(id, root, statOrStale(root, id));
+        }
+        Path p = pathFromIndex(id);
+        if (p != null) {
+            Node n = verified(id, p);
+            if (n != null) {
+                return n;
+            }
+        }
+        return search(id);
+    }
+
+    /** The path the index gives for {@code id}, or null if it knows none. */
+    private Path pathFromIndex(long id) {
+        List<String> names = new ArrayList<>();
+        long cur = id;
+        for (int depth = 0; cur != rootId; depth++) {
+            List<IdentityIndex.Link> ls = index.links(cur);
+            if (ls.isEmpty() || depth > MAX_DEPTH) {
+                return null;
+            }
+            IdentityIndex.Link l = ls.get(0);
+            names.add(l.name());
+            cur = l.parent();
+        }
+        Path p = root;
+        for (int i = names.size() - 1; i >= 0; i--) {
+            p = p.resolve(names.get(i));
+        }
+        return p;
+    }
+
+    /** The node at {@code p} if it is the object {@code id}, else null. */
+    private Node verified(long id, Path p) {
+        try {
+            LocalStat st = LocalStat.of(p);
+            return storedId(p, st) == id ? new Node(id, p, st) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private LocalStat statOrStale(Path p, long id) throws FsException {
+        try {
+            return LocalStat.of(p);
+        } catch (IOException e) {
+            throw new StaleException("object " + Long.toHexString(id) + " at " + p + " is gone");
+        }
+    }
+
+    /** The FileId stored with the object, or 0 if it has none. */
+    private long storedId(Path p, LocalStat st) throws IOException {
+        if (st.type().carriesXattrs()) {
+            return Xattrs.readLong(p, Xattrs.FILE_ID);
+        }
+        Long id = index.special(st.ino());
+        return id == null ? 0 : id;
+    }
+
+    /**
+     * Walks the tree looking for {@code id}, teaching the index every object it passes. Done at
+     * most once per run: after a complete walk the index knows every object, and a miss is stale.
+     */
+    private synchronized Node search(long id) throws FsException {
+        Path hinted = pathFromIndex(id);
+        if (hinted != null) {
+            Node n = verified(id, hinted);
+            if (n != null) {
+                return n;
+            }
+        }
+        if (indexComplete) {
+            throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
+        }
+        LOG.warn("export {}: FileId {} not in the identity index, walking the tree", root, Long.toHexString(id));
+        long seen = 0;
+        List<Node> queue = new ArrayList<>();
+        queue.add(node(rootId));
+        Node found = null;
+        for (int i = 0; i < queue.size(); i++) {
+            Node dir = queue.get(i);
+            queue.set(i, null);
+            try (var ds = Files.newDirectoryStream(dir.path)) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    try {
+                        LocalStat st = LocalStat.of(p);
+                        long cid = identify(dir.id, p, name, st);
+                        seen++;
+                        if (cid == id) {
+                            found = new Node(cid, p, st);
+                        }
+                        if (st.type() == FileType.DIRECTORY) {
+                            queue.add(new Node(cid, p, st));
+                        }
+                    } catch (IOException | FsException e) {
+                        LOG.debug("search: skipping {}: {}", p, e.toString());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("search: cannot list {}: {}", dir.path, e.toString());
+            }
+        }
+        indexComplete = true;
+        index.commit();
+        LOG.info("export {}: indexed {} objects", root, seen);
+        if (found == null) {
+            throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
+        }
+        return found;
+    }
+
+    /**
+     * The FileId of the object {@code name} in directory {@code parent}, adopting it with a fresh
+     * FileId if it has none or carries the FileId of another live object (a copy).
+     */
+    private long identify(long parent, Path p, String name, LocalStat st) throws IOException, FsException {
+        long id = storedId(p, st);
+        if (id != 0 && id != rootId) {
+            List<IdentityIndex.Link> ls = index.links(id);
+            if (ls.isEmpty()) {
+                index.addLink(id, parent, name);
+                return id;
+            }
+            if (ls.contains(new IdentityIndex.Link(parent, name))) {
+                return id;
+            }
+            Path other = pathFromIndex(id);
+            Node there = other == null ? null : verified(id, other);
+            if (there == null || there.stat.ino() == st.ino()) {
+                index.addLink(id, parent, name); // moved outside the server, or another hard link
+                return id;
+            }
+        } else if (id == rootId && p.equals(root)) {
+            return id;
+        }
+        return adopt(parent, p, name);
+    }
+
+    private long adopt(long parent, Path p, String name) throws IOException, FsException {
+        Lock lock = dirLocks.get(parent);
+        lock.lock();
+        try {
+            LocalStat st = LocalStat.of(p);
+            long current = storedId(p, st);
+            if (current != 0 && current != rootId) {
+                List<IdentityIndex.Link> ls = index.links(current);
+                if (ls.contains(new IdentityIndex.Link(parent, name))) {
+                    return current; // adopted by another thread meanwhile
+                }
+            }
+            long id = allocator.next();
+            assignId(p, st, id);
+            index.addLink(id, parent, name);
+            LOG.debug("adopted {} as {}", p, Long.toHexString(id));
+            return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void assignId(Path p, LocalStat st, long id) throws IOException {
+        if (st.type().carriesXattrs()) {
+            Xattrs.writeLong(p, Xattrs.FILE_ID, id);
+        } else {
+            index.setSpecial(st.ino(), id);
+        }
+    }
+
+    private Node dirNode(long dir) throws FsException {
+        Node n = node(dir);
+        if (n.stat.type() != FileType.DIRECTORY) {
+            throw new NotDirException(n.path + " is not a directory");
+        }
+        return n;
+    }
+
+    private Node child(Node dir, String name) throws FsException {
+        Path p = dir.path.resolve(name);
+        try {
+            LocalStat st = LocalStat.of(p);
+            return new Node(identify(dir.id, p, name, st), p, st);
+        } catch (NoSuchFileException e) {
+            throw new NoEntException(name + " not found in " + dir.path);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "lookup " + p);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public Attr getattr(long id) throws FsException {
+        Node n = node(id);
+        return n.stat.toAttr(id);
+    }
+
+    @Override
+    public long lookup(Identity who, long dir, String name) throws FsException {
+        Node d = dirNode(dir);
+        if (name.equals(".")) {
+            return dir;
+        }
+        if (name.equals("..")) {
+            if (dir == rootId) {
+                return rootId;
+            }
+            Path parent = d.path.getParent();
+            try {
+                LocalStat st = LocalStat.of(parent);
+                long pid = storedId(parent, st);
+                if (pid == 0) {
+                    throw new StaleException("parent of " + d.path + " has no FileId");
+                }
+                return pid;
+            } catch (IOException e) {
+                throw IoErrors.map(e, "lookup .. of " + d.path);
+            }
+        }
+        return child(d, name).id;
+    }
+
+    @Override
+    public int access(Identity who, long id, int mask) throws FsException {
+        node(id);
+        return mask;
+    }
+
+    @Override
+    public String readlink(Identity who, long id) throws FsException {
+        Node n = node(id);
+        if (n.stat.type() != FileType.SYMLINK) {
+            throw new InvalException(n.path + " is not a symbolic link");
+        }
+        try {
+            return Files.readSymbolicLink(n.path).toString();
+        } catch (IOException e) {
+            throw IoErrors.map(e, "readlink " + n.path);
+        }
+    }
+
+    @Override
+    public ReadResult read(Identity who, long id, long offset, int count) throws FsException {
+        Node n = regular(id);
+        ByteBuffer buf = ByteBuffer.allocate(count);
+        try (FileChannel ch = FileChannel.open(n.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos);
+                if (r < 0) {
+                    break;
+                }
+                pos += r;
+            }
+            boolean eof = pos >= ch.size();
+            buf.flip();
+            return new ReadResult(buf, eof);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "read " + n.path);
+        }
+    }
+
+    private Node regular(long id) throws FsException {
+        Node n = node(id);
+        if (n.stat.type() == FileType.DIRECTORY) {
+            throw new IsDirException(n.path + " is a directory");
+        }
+        if (n.stat.type() != FileType.REGULAR) {
+            throw new InvalException(n.path + " is not a regular file");
+        }
+        return n;
+    }
+
+    @Override
+    public DirPage readdir(Identity who, long dir, long cookie, int maxEntries, boolean withAttrs)
+            throws FsException {
+        Node d = dirNode(dir);
+        List<DirEntry> out = new ArrayList<>();
+        if (cookie < DirectoryListings.DOT && out.size() < maxEntries) {
+            out.add(new DirEntry(".", dir, DirectoryListings.DOT, withAttrs ? d.stat.toAttr(dir) : null));
+        }
+        if (cookie < DirectoryListings.DOTDOT && out.size() < maxEntries) {
+            long pid = lookup(who, dir, "..");
+            out.add(new DirEntry("..", pid, DirectoryListings.DOTDOT, withAttrs ? getattr(pid) : null));
+        }
+        try {
+            var entries = listings.entries(dir, d.path, d.stat).tailMap(cookie, false);
+            for (Map.Entry<Long, String> e : entries.entrySet()) {
+                if (out.size() >= maxEntries) {
+                    return new DirPage(out, false);
+                }
+                Path p = d.path.resolve(e.getValue());
+                LocalStat st;
+                try {
+                    st = LocalStat.of(p);
+                } catch (NoSuchFileException gone) {
+                    continue; // removed outside the server since the listing was read
+                }
+                long id = identify(dir, p, e.getValue(), st);
+                out.add(new DirEntry(e.getValue(), id, e.getKey(), withAttrs ? st.toAttr(id) : null));
+            }
+            return new DirPage(out, true);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "readdir " + d.path);
+        }
+    }
+
+    @Override
+    public FsStat fsstat(long id) throws FsException {
+        node(id);
+        long now = System.nanoTime();
+        FsStat s = cachedStat;
+        if (s != null && now - cachedStatAt < TimeUnit.SECONDS.toNanos(2)) {
+            return s;
+        }
+        try {
+            var store = Files.getFileStore(root);
+            long[] files = FileCounts.of(root);
+            s = new FsStat(store.getTotalSpace(), store.getUnallocatedSpace(), store.getUsableSpace(), files[0],
+                    files[1], files[1]);
+            cachedStat = s;
+            cachedStatAt = now;
+            return s;
+        } catch (IOException e) {
+            throw IoErrors.map(e, "fsstat " + root);
+        }
+    }
+
+    // ---------------------------------------------------------------- writing data
+
+    @Override
+    public WriteResult write(Identity who, long id, long offset, ByteBuffer data, Stability stability)
+            throws FsException {
+        Node n = regular(id);
+        ReadWriteLock rw = fileLocks.get(id);
+        rw.readLock().lock();
+        int count = data.remaining();
+        try (FileChannel ch = FileChannel.open(n.path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            long pos = offset;
+            while (data.hasRemaining()) {
+                pos += ch.write(data, pos);
+            }
+            if (stability == Stability.FILE_SYNC) {
+                ch.force(true);
+            } else if (stability == Stability.DATA_SYNC) {
+                ch.force(false);
+            }
+            return new WriteResult(count, stability);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "write " + n.path);
+        } finally {
+            rw.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void commit(Identity who, long id) throws FsException {
+        Node n = node(id);
+        if (n.stat.type() != FileType.REGULAR) {
+            return;
+        }
+        ReadWriteLock rw = fileLocks.get(id);
+        rw.writeLock().lock();
+        try (FileChannel ch = FileChannel.open(n.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true); // fsync(2) flushes the inode's dirty pages, whichever descriptor wrote them
+        } catch (IOException e) {
+            throw IoErrors.map(e, "commit " + n.path);
+        } finally {
+            rw.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public Attr setattr(Identity who, long id, SetAttr changes, Long guardCtimeNanos) throws FsException {
+        Node n = node(id);
+        if (guardCtimeNanos != null && guardCtimeNanos != n.stat.ctimeNanos()) {
+            throw new NotSyncException("ctime of " + n.path + " changed since the client read it");
+        }
+        try {
+            apply(n.path, n.stat.type(), changes);
+            if (n.stat.type() == FileType.REGULAR) {
+                Xattrs.remove(n.path, Xattrs.CREATE_VERIFIER);
+            }
+            return LocalStat.of(n.path).toAttr(id);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "setattr " + n.path);
+        }
+    }
+
+    private void apply(Path p, FileType type, SetAttr c) throws IOException, FsException {
+        if (c.size() != null) {
+            if (type == FileType.DIRECTORY) {
+                throw new IsDirException(p + " is a directory");
+            }
+            if (type != FileType.REGULAR) {
+                throw new InvalException(p + " is not a regular file");
+            }
+            if (c.size() < 0) {
+                throw new InvalException("negative size");
+            }
+            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+                f.setLength(c.size());
+            }
+        }
+        if (c.uid() != null || c.gid() != null) {
+            if (c.uid() != null) {
+                Files.setAttribute(p, "unix:uid", c.uid(), LinkOption.NOFOLLOW_LINKS);
+            }
+            if (c.gid() != null) {
+                Files.setAttribute(p, "unix:gid", c.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        if (c.mode() != null && type != FileType.SYMLINK) {
+            Files.setAttribute(p, "unix:mode", c.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (c.atime() != null || c.mtime() != null) {
+            FileTime now = FileTime.from(clock.instant());
+            BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            v.setTimes(time(c.mtime(), now), time(c.atime(), now), null);
+        }
+    }
+
+    private static FileTime time(TimeSpec t, FileTime now) {
+        if (t == null) {
+            return null;
+        }
+        return t.serverTime() ? now : LocalStat.fileTime(t.nanos());
+    }
+
+    // ---------------------------------------------------------------- namespace
+
+    @Override
+    public long create(Identity who, long dir, String name, CreateMode mode, SetAttr attrs, byte[] verifier)
+            throws FsException {
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Path p = d.path.resolve(name);
+            LocalStat existing = statIfExists(p);
+            if (existing != null) {
+                return createExisting(who, d, p, name, existing, mode, attrs, verifier);
+            }
+            try {
+                Files.createFile(p);
+            } catch (IOException e) {
+                throw IoErrors.map(e, "create " + p);
+            }
+            SetAttr initial = mode == CreateMode.EXCLUSIVE ? SetAttr.mode(0) : attrs;
+            long id = created(who, d, p, name, FileType.REGULAR, initial);
+            if (mode == CreateMode.EXCLUSIVE) {
+                Xattrs.write(p, Xattrs.CREATE_VERIFIER, verifier);
+            }
+            finish(d, name);
+            return id;
+        } catch (IOException e) {
+            throw IoErrors.map(e, "create " + name + " in " + d.path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long createExisting(Identity who, Node d, Path p, String name, LocalStat st, CreateMode mode,
+                                SetAttr attrs, byte[] verifier) throws IOException, FsException {
+        long id = identify(d.id, p, name, st);
+        switch (mode) {
+            case GUARDED -> throw new ExistException(p + " exists");
+            case EXCLUSIVE -> {
+                byte[] stored = st.type() == FileType.REGULAR ? Xattrs.read(p, Xattrs.CREATE_VERIFIER) : null;
+                if (stored != null && Arrays.equals(stored, verifier)) {
+                    return id; // a retransmission of the create that made it
+                }
+                throw new ExistException(p + " exists");
+            }
+            default -> {
+                if (st.type() != FileType.REGULAR) {
+                    throw new ExistException(p + " exists and is not a regular file");
+                }
+                // UNCHECKED on an existing file: only the size (truncation) is applied, as knfsd does
+                if (attrs.size() != null) {
+                    apply(p, FileType.REGULAR, new SetAttr(null, null, null, attrs.size(), null, null));
+                }
+                return id;
+            }
+        }
+    }
+
+    @Override
+    public long mkdir(Identity who, long dir, String name, SetAttr attrs) throws FsException {
+        return make(who, dir, name, FileType.DIRECTORY, attrs, p -> Files.createDirectory(p));
+    }
+
+    @Override
+    public long symlink(Identity who, long dir, String name, String target, SetAttr attrs) throws FsException {
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw new InvalException("symlink target is empty or contains NUL");
+        }
+        return make(who, dir, name, FileType.SYMLINK, attrs.withoutMode(),
+                p -> Files.createSymbolicLink(p, p.getFileSystem().getPath(target)));
+    }
+
+    @Override
+    public long mknod(Identity who, long dir, String name, FileType type, SetAttr attrs) throws FsException {
+        return switch (type) {
+            case FIFO -> make(who, dir, name, type, attrs, LocalFileSystem::mkfifo);
+            case SOCKET -> make(who, dir, name, type, attrs, LocalFileSystem::bindSocket);
+            default -> throw new BadTypeException("cannot create objects of type " + type);
+        };
+    }
+
+    private interface Maker {
+        void make(Path p) throws IOException;
+    }
+
+    private long make(Identity who, long dir, String name, FileType type, SetAttr attrs, Maker maker)
+            throws FsException {
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Path p = d.path.resolve(name);
+            try {
+                maker.make(p);
+            } catch (IOException e) {
+                throw IoErrors.map(e, "create " + type.name().toLowerCase() + " " + p);
+            }
+            long id = created(who, d, p, name, type, attrs);
+            finish(d, name);
+            return id;
+        } catch (IOException e) {
+            throw IoErrors.map(e, "create " + name + " in " + d.path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives a just-made object its owner, mode, attributes and a new FileId. */
+    private long created(Identity who, Node d, Path p, String name, FileType type, SetAttr attrs)
+            throws IOException, FsException {
+        if (chownToCaller) {
+            boolean setgidDir = (d.stat.mode() & 02000) != 0;
+            Files.setAttribute(p, "unix:uid", who.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", setgidDir ? d.stat.gid() : who.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        int defaultMode = type == FileType.DIRECTORY ? 0755 : 0644;
+        int mode = attrs.mode() != null ? attrs.mode() : defaultMode;
+        if (type == FileType.DIRECTORY && (d.stat.mode() & 02000) != 0) {
+            mode |= 02000; // directories inherit setgid, as on Linux
+        }
+        SetAttr rest = new SetAttr(type == FileType.SYMLINK ? null : mode, attrs.uid(), attrs.gid(), attrs.size(),
+                attrs.atime(), attrs.mtime());
+        apply(p, type, rest);
+        LocalStat st = LocalStat.of(p);
+        long id = allocator.next();
+        assignId(p, st, id);
+        index.addLink(id, d.id, name);
+        return id;
+    }
+
+    /** After a change of a directory's entries: makes it durable and updates the cached listing. */
+    private void finish(Node d, String added) throws IOException {
+        Durable.syncDirectory(d.path);
+        listings.added(d.id, added, LocalStat.of(d.path));
+    }
+
+    private void finishRemoved(Node d, String removed) throws IOException {
+        Durable.syncDirectory(d.path);
+        listings.removed(d.id, removed, LocalStat.of(d.path));
+    }
+
+    @Override
+    public void remove(Identity who, long dir, String name) throws FsException {
+        unlink(dir, name, false);
+    }
+
+    @Override
+    public void rmdir(Identity who, long dir, String name) throws FsException {
+        unlink(dir, name, true);
+    }
+
+    private void unlink(long dir, String name, boolean directory) throws FsException {
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Node c = child(d, name);
+            boolean isDir = c.stat.type() == FileType.DIRECTORY;
+            if (directory && !isDir) {
+                throw new NotDirException(c.path + " is not a directory");
+            }
+            if (!directory && isDir) {
+                throw new IsDirException(c.path + " is a directory");
+            }
+            try {
+                Files.delete(c.path);
+            } catch (IOException e) {
+                throw IoErrors.map(e, (directory ? "rmdir " : "remove ") + c.path);
+            }
+            dropLink(c, dir, name);
+            if (isDir) {
+                listings.forget(c.id);
+            }
+            finishRemoved(d, name);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "remove " + name + " in " + d.path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The index's view after the name (dir, name) of object {@code c} went away. */
+    private void dropLink(Node c, long dir, String name) {
+        if (c.stat.nlink() <= 1 || c.stat.type() == FileType.DIRECTORY) {
+            index.forget(c.id);
+            if (!c.stat.type().carriesXattrs()) {
+                index.forgetSpecial(c.stat.ino());
+            }
+        } else {
+            index.removeLink(c.id, dir, name);
+        }
+    }
+
+    @Override
+    public void rename(Identity who, long fromDir, String fromName, long toDir, String toName) throws FsException {
+        Node from = dirNode(fromDir);
+        Node to = dirNode(toDir);
+        List<Lock> locks = new ArrayList<>();
+        for (Lock l : dirLocks.bulkGet(List.of(fromDir, toDir))) {
+            if (!locks.contains(l)) {
+                locks.add(l);
+            }
+        }
+        locks.forEach(Lock::lock);
+        try {
+            Node src = child(from, fromName);
+            Path target = to.path.resolve(toName);
+            LocalStat targetStat = statIfExists(target);
+            Node replaced = null;
+            if (targetStat != null) {
+                replaced = new Node(identify(toDir, target, toName, targetStat), target, targetStat);
+                if (replaced.id == src.id) {
+                    return; // two names of one object: rename(2) does nothing
+                }
+            }
+            try {
+                Files.move(src.path, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw IoErrors.map(e, "rename " + src.path + " to " + target);
+            }
+            if (replaced != null) {
+                dropLink(replaced, toDir, toName);
+                if (replaced.stat.type() == FileType.DIRECTORY) {
+                    listings.forget(replaced.id);
+                }
+            }
+            index.removeLink(src.id, fromDir, fromName);
+            index.addLink(src.id, toDir, toName);
+            Durable.syncDirectory(from.path);
+            listings.removed(fromDir, fromName, LocalStat.of(from.path));
+            finish(to, toName);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "rename " + fromName + " to " + toName);
+        } finally {
+            locks.forEach(Lock::unlock);
+        }
+    }
+
+    @Override
+    public void link(Identity who, long id, long dir, String name) throws FsException {
+        Node target = node(id);
+        if (target.stat.type() == FileType.DIRECTORY) {
+            throw new IsDirException("cannot hard-link directory " + target.path);
+        }
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Path p = d.path.resolve(name);
+            try {
+                Files.createLink(p, target.path);
+            } catch (IOException e) {
+                throw IoErrors.map(e, "link " + p + " to " + target.path);
+            }
+            index.addLink(id, dir, name);
+            finish(d, name);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "link " + name + " in " + d.path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static LocalStat statIfExists(Path p) throws FsException {
+        try {
+            return LocalStat.of(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw IoErrors.map(e, "stat " + p);
+        }
+    }
+
+    private static void mkfifo(Path p) throws IOException {
+        Process proc = new ProcessBuilder("mkfifo", "-m", "0600", "--", p.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes());
+        try {
+            if (proc.waitFor() != 0) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new java.nio.file.FileAlreadyExistsException(p.toString());
+                }
+                throw new IOException("mkfifo " + p + " failed: " + out.trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted making FIFO " + p, e);
+        }
+    }
+
+    private static void bindSocket(Path p) throws IOException {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(p.toString());
+        }
+        try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.bind(UnixDomainSocketAddress.of(p));
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (index != null) {
+            index.close();
+            index = null;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.nfsrepl.node;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code nfsrepl} command line. */
+@Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class},
+        description = "An NFSv3 file server with a replication log.")
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Serve a directory (or the exports of an exports file) over NFSv3.")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--export", description = "Directory to export read-write to loopback clients "
+                + "(insecure, no_root_squash), at its absolute path. Ignored when --exports is given.")
+        Path export;
+
+        @Option(names = "--exports", description = "Exports file in exports(5) style; re-read on SIGHUP.")
+        Path exportsFile;
+
+        @Option(names = "--state-dir", description = "Where the node keeps its state, outside every export "
+                + "(default: /var/lib/nfsrepl as root, else ~/.local/state/nfsrepl).")
+        Path stateDir;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+        String bind;
+
+        @Option(names = "--nfs-port", defaultValue = "" + ServerConfig.DEFAULT_NFS_PORT,
+                description = "NFS port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+        int nfsPort;
+
+        @Option(names = "--mount-port", defaultValue = "" + ServerConfig.DEFAULT_MOUNT_PORT,
+                description = "MOUNT port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+        int mountPort;
+
+        @Option(names = "--portmap", negatable = true, description = "Answer portmapper queries on port 111 "
+                + "(default: on when running as root).")
+        Boolean portmap;
+
+        @Option(names = "--workers", defaultValue = "" + ServerConfig.DEFAULT_WORKERS,
+                description = "Threads running NFS procedures (default: ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Override
+        public Integer call() throws Exception {
+            if (export == null && exportsFile == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "give --export DIR or --exports FILE");
+            }
+            boolean root = "root".equals(System.getProperty("user.name"));
+            Path state = stateDir != null ? stateDir : root ? Path.of("/var/lib/nfsrepl")
+                    : Path.of(System.getProperty("user.home"), ".local", "state", "nfsrepl");
+            boolean pm = portmap != null ? portmap : root;
+            ServerConfig cfg = new ServerConfig(export == null ? null : export.toAbsolutePath(), exportsFile, state,
+                    bind, nfsPort, mountPort, pm, workers);
+            NfsServer server = new NfsServer(cfg, Clock.systemUTC()).start();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    LOG.error("error while stopping", e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "nfsrepl-shutdown"));
+            if (exportsFile != null) {
+                sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                    try {
+                        server.loadExports();
+                        LOG.info("re-read {}", exportsFile);
+                    } catch (Exception e) {
+                        LOG.error("SIGHUP: keeping the current exports, {} is not usable: {}", exportsFile,
+                                e.getMessage());
+                    }
+                });
+            }
+            System.out.println("nfsrepl: mount with: mount -t nfs -o vers=3,proto=tcp,port=" + server.nfsPort()
+                    + ",mountport=" + server.mountPort() + ",mountproto=tcp " + bind + ":"
+                    + (export != null && exportsFile == null ? export.toAbsolutePath().normalize() : "/EXPORT")
+                    + " /mnt");
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.nfsrepl.node;
+
+import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.fs.PermissionCheckingFileSystem;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.nfs.ExportTable;
+import dev.nfsrepl.nfs.ExportedFs;
+import dev.nfsrepl.nfs.MountService;
+import dev.nfsrepl.nfs.Nfs3Service;
+import dev.nfsrepl.nfs.export.Export;
+import dev.nfsrepl.nfs.export.Exports;
+import dev.nfsrepl.nfs.rpc.BoundedRecordMarking;
+import dev.nfsrepl.nfs.rpc.DuplicateRequestCache;
+import dev.nfsrepl.nfs.xdr.nfs3_prot;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.dcache.oncrpc4j.portmap.OncRpcEmbeddedPortmap;
+import org.dcache.oncrpc4j.rpc.OncRpcProgram;
+import org.dcache.oncrpc4j.rpc.OncRpcSvc;
+import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
+import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One nfsrepl node serving NFSv3 and MOUNT v3 over TCP for the exports of its configuration.
+ * The constructor only records the configuration; {@link #start()} opens exports and binds
+ * ports, {@link #close()} stops serving and closes the exports' identity indexes cleanly.
+ */
+public final class NfsServer implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NfsServer.class);
+    /** Largest RPC record accepted: a 1 MiB WRITE plus its headers, with room to spare. */
+    static final int MAX_RECORD = 1024 * 1024 + 64 * 1024;
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final ExportTable table = new ExportTable();
+    private final Map<Path, LocalFileSystem> open = new HashMap<>();
+    private OncRpcSvc nfsSvc;
+    private OncRpcSvc mountSvc;
+    private byte[] writeVerifier;
+
+    public NfsServer(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public synchronized NfsServer start() throws IOException {
+        loadExports();
+        writeVerifier = new byte[8];
+        new SecureRandom().nextBytes(writeVerifier);
+        if (config.portmap()) {
+            new OncRpcEmbeddedPortmap();
+        }
+        var drc = new DuplicateRequestCache(64 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        var nfs = new Nfs3Service(table, writeVerifier, drc);
+        var mount = new MountService(table);
+        if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
+            nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
+                    new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs,
+                    new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount));
+        } else {
+            nfsSvc = service("nfsrepl-nfs", config.nfsPort(),
+                    Map.of(new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs));
+            mountSvc = service("nfsrepl-mount", config.mountPort(),
+                    Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount));
+        }
+        LOG.info("serving NFSv3 on {}:{} and MOUNT v3 on {}:{}{}", config.bind(), nfsPort(), config.bind(),
+                mountPort(), config.portmap() ? " (registered with the portmapper on port 111)"
+                        : " (no portmapper: clients must give port= and mountport=)");
+        return this;
+    }
+
+    private OncRpcSvc service(String name, int port, Map<OncRpcProgram, org.dcache.oncrpc4j.rpc.RpcDispatchable>
+            programs) throws IOException {
+        OncRpcSvcBuilder b = new OncRpcSvcBuilder()
+                .withServiceName(name)
+                .withBindAddress(config.bind())
+                .withPort(port)
+                .withTCP()
+                .withWorkerThreadIoStrategy()
+                .withWorkerThreadPoolSize(config.workers());
+        b = config.portmap() ? b.withAutoPublish() : b.withoutAutoPublish();
+        programs.forEach(b::withRpcService);
+        OncRpcSvc svc = b.build();
+        svc.start();
+        BoundedRecordMarking.install(svc, MAX_RECORD);
+        return svc;
+    }
+
+    /** Reads the exports (the file, or the default export) and serves them; used at start and on SIGHUP. */
+    public synchronized void loadExports() throws IOException {
+        Exports exports = config.exportsFile() != null ? Exports.parse(config.exportsFile())
+                : Exports.defaultFor(config.export());
+        try {
+            table.set(ExportTable.build(exports, this::fileSystemFor));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Export e : exports.all()) {
+            LOG.info("export {} (fsid {}) -> {} for {}", e.pseudoPath(), Integer.toUnsignedString(e.fsid()),
+                    e.localDir(), e.clients());
+        }
+    }
+
+    private FileSystem fileSystemFor(Export e) {
+        LocalFileSystem fs = open.get(e.localDir());
+        if (fs == null) {
+            Path state = config.stateDir().resolve("export-" + Integer.toHexString(e.fsid()));
+            try {
+                fs = new LocalFileSystem(e.localDir(), state, clock).start();
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot open export " + e.localDir() + " (state " + state + ")", ex);
+            }
+            open.put(e.localDir(), fs);
+        }
+        return new PermissionCheckingFileSystem(fs);
+    }
+
+    public int nfsPort() {
+        return nfsSvc.getInetSocketAddress(IpProtocolType.TCP).getPort();
+    }
+
+    public int mountPort() {
+        return (mountSvc == null ? nfsSvc : mountSvc).getInetSocketAddress(IpProtocolType.TCP).getPort();
+    }
+
+    public Iterable<ExportedFs> exports() {
+        return table.all();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (nfsSvc != null) {
+            nfsSvc.stop();
+        }
+        if (mountSvc != null) {
+            mountSvc.stop();
+        }
+        for (LocalFileSystem fs : open.values()) {
+            fs.close();
+        }
+        open.clear();
+        LOG.info("stopped");
+    }
+}

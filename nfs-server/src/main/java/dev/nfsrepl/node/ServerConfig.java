@@ -1,0 +1,23 @@
+package dev.nfsrepl.node;
+
+import java.nio.file.Path;
+
+/**
+ * What a node serves and where.
+ *
+ * @param export     directory to export when no exports file is given (read-write to loopback only)
+ * @param exportsFile exports(5)-style file, or null
+ * @param stateDir   where identity indexes and FileId counters live (never inside an export)
+ * @param bind       address to listen on
+ * @param nfsPort    TCP port of the NFS program (2049 by default; 0 picks a free one)
+ * @param mountPort  TCP port of the MOUNT program (20048 by default; 0 picks a free one)
+ * @param portmap    answer portmapper queries on port 111 (needs root and a free port 111)
+ * @param workers    threads running NFS procedures
+ */
+public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
+                           boolean portmap, int workers) {
+
+    public static final int DEFAULT_NFS_PORT = 2049;
+    public static final int DEFAULT_MOUNT_PORT = 20048;
+    public static final int DEFAULT_WORKERS = 32;
+}
