@@ -567,14 +567,23 @@ public final class LocalFileSystem implements FileSystem {
             }
         }
         if (c.mode() != null && type != FileType.SYMLINK) {
-            Files.setAttribute(p, "unix:mode", c.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:mode", c.mode() & 07777, byPath(type));
         }
         if (c.atime() != null || c.mtime() != null) {
             FileTime now = FileTime.from(clock.instant());
-            BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class, byPath(type));
             v.setTimes(time(c.mtime(), now), time(c.atime(), now), null);
         }
+    }
+
+    /**
+     * How to reach an object to change its mode or times. With NOFOLLOW_LINKS java.nio opens the
+     * object (fchmod, futimens), and opening a FIFO blocks until a writer comes; FIFOs and sockets
+     * (known not to be symlinks from the lstat just made) are therefore changed by path.
+     */
+    private static LinkOption[] byPath(FileType type) {
+        return type == FileType.FIFO || type == FileType.SOCKET ? new LinkOption[0]
+                : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
     }
 
     private static FileTime time(TimeSpec t, FileTime now) {
