@@ -82,6 +82,7 @@ class EnospcIT {
                     }
                     acknowledged += r.resok.count;
                 }
+                System.out.println("EnospcIT: " + acknowledged + " bytes acknowledged, then WRITE status " + failure);
                 assertEquals(nfs3_prot.NFS3ERR_NOSPC, failure,
                         "status of the first failing WRITE into a full file system (acknowledged " + acknowledged
                                 + " bytes before it; 0 means every WRITE of 20 MiB succeeded)");
@@ -121,6 +122,7 @@ class EnospcIT {
             Files.writeString(fs.dir.resolve("keep.txt"), "still readable\n");
             try (TestServer server = TestServer.start(fs.dir, tmp.resolve("state"))) {
                 ItCommands.Result cp = ItCommands.run(TOOL_TIMEOUT, "nfs-cp", source.toString(), server.url("big.bin"));
+                System.out.println("EnospcIT: nfs-cp of 20 MiB exited " + cp.exit() + ": " + cp.output().strip());
                 assertNotEquals(0, cp.exit(), "nfs-cp of 20 MiB into a 10 MiB export must fail; output:\n" + cp.output());
 
                 assertEquals("still readable\n", ItCommands.runOk(TOOL_TIMEOUT, "nfs-cat", server.url("keep.txt")));

@@ -152,6 +152,7 @@ class ExportsIT {
         Path local = Files.writeString(tmp.resolve("local.txt"), "should not arrive\n");
         ItCommands.Result cp = ItCommands.run(TOOL_TIMEOUT, "nfs-cp", local.toString(), url(dir.toString(), "copied.txt"));
         assertNotEquals(0, cp.exit(), "nfs-cp into a ro export must fail, output: " + cp.output());
+        assertTrue(cp.output().contains("NFS3ERR_ROFS"), "nfs-cp must report ROFS: " + cp.output());
         assertEquals(before, listing(dir));
     }
 
@@ -395,5 +396,51 @@ class ExportsIT {
         assertFalse(Files.exists(dir.resolve("g.txt")));
         List<String> names = List.copyOf(listing(dir));
         assertEquals(List.of("f.txt"), names);
+    }
+
+    // ------------------------------------------------------------------ fsid changes
+
+    @Test
+    void changingAnExportsFsidNeverReusesFileIdsOfItsObjects() throws Exception {
+        Path dir = exportDir("renumbered", "rwxr-xr-x");
+        Path state = tmp.resolve("state");
+        serve(dir + " -fsid=1 127.0.0.1(rw,insecure,no_root_squash)\n");
+        java.util.Map<String, Long> ids = new java.util.TreeMap<>();
+        try (ItRpcClient c = nfs()) {
+            byte[] root = mnt(dir.toString());
+            ids.put(".", c.attrs(root).fileid);
+            for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+                ids.put(name, c.attrs(c.createOk(root, name, 0644)).fileid);
+            }
+        }
+        server.close();
+        server = null;
+
+        // the administrator gives the export another fsid (the same happens when a pseudo= changes
+        // the derived fsid); clients must mount again, but the objects are the same
+        Files.writeString(exportsFile, dir + " -fsid=2 127.0.0.1(rw,insecure,no_root_squash)\n");
+        server = TestServer.withExports(exportsFile, state);
+        try (ItRpcClient c = nfs()) {
+            byte[] root = mnt(dir.toString());
+            assertEquals((long) ids.get("."), c.attrs(root).fileid, "fileid of the export root");
+            for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+                assertEquals((long) ids.get(name), c.attrs(c.lookupOk(root, name)).fileid, "fileid of " + name);
+            }
+            for (String name : List.of("d.txt", "e.txt")) {
+                var r = c.create(root, name, 0644);
+                ItRpcClient.expect(nfs3_prot.NFS3_OK, r.status, "CREATE " + name);
+                fattr3 a = r.resok.obj_attributes.attributes;
+                assertEquals(nfs3_prot.NF3REG, a.type, "CREATE " + name + " answered the attributes of fileid "
+                        + Long.toHexString(a.fileid) + " (a directory?)");
+                assertFalse(ids.containsValue(a.fileid), "new file " + name + " got fileid " + Long.toHexString(a.fileid)
+                        + ", already carried by another object of the export: " + ids);
+                ids.put(name, a.fileid);
+            }
+            assertEquals(nfs3_prot.NF3DIR, c.attrs(root).type);
+            for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+                assertEquals((long) ids.get(name), c.attrs(c.lookupOk(root, name)).fileid,
+                        "fileid of " + name + " after new files were made");
+            }
+        }
     }
 }

@@ -428,8 +428,8 @@ public final class ItRpcClient implements AutoCloseable {
             return new FifoCreation(receive(myXid, nfs3_prot.NFSPROC3_MKNOD, new MKNOD3res()), false);
         } catch (java.net.SocketTimeoutException e) {
             Thread opener = new Thread(() -> {
-                try (var w = new java.io.FileOutputStream(onDisk.toFile())) {
-                    // opening is all it takes
+                try {
+                    new java.io.FileOutputStream(onDisk.toFile()).close(); // opening is all it takes
                 } catch (IOException ignored) {
                     // nothing to release
                 }

@@ -274,16 +274,45 @@ class JavaClientIT {
                 "READ of root's 0600 file by uid 1000");
     }
 
+    /**
+     * RFC 1813: a "directory" handle that names a non-directory gets NFS3ERR_NOTDIR. knfsd checks
+     * the type before any permission, so the mode of the file must not change the answer: root
+     * gets NOTDIR for a 0644 file exactly as for a 0755 one.
+     */
     @Test
-    void lookupInAFileIsNotDirWhateverItsMode() throws Exception {
+    void directoryProceduresOnAFileAreNotDirWhateverItsMode() throws Exception {
         Path plain = Files.writeString(export.resolve("plain"), "p");
         Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
         Path exe = Files.writeString(export.resolve("exe"), "e");
         Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-        expect(NfsStatus.NFS3ERR_NOTDIR, lookup(lookupFh(root, "exe"), "x"), "LOOKUP in a 0755 file");
-        // RFC 1813: NFS3ERR_NOTDIR when the "directory" is not one; knfsd checks the type before
-        // the search permission, so the mode of the file does not change the answer.
-        expect(NfsStatus.NFS3ERR_NOTDIR, lookup(lookupFh(root, "plain"), "x"), "LOOKUP in a 0644 file");
+        Files.writeString(export.resolve("other"), "o");
+        byte[] other = lookupFh(root, "other");
+        List<String> wrong = new ArrayList<>();
+        for (String name : List.of("exe", "plain")) {
+            byte[] f = lookupFh(root, name);
+            Map<String, NfsResponseBase> answers = new java.util.LinkedHashMap<>();
+            answers.put("LOOKUP", lookup(f, "x"));
+            answers.put("CREATE", nfs.sendCreate(nfs.makeCreateRequest(NfsCreateMode.GUARDED, f, "x", mode(0644),
+                    null)));
+            answers.put("MKDIR", nfs.sendMkdir(nfs.makeMkdirRequest(f, "x", mode(0755))));
+            answers.put("SYMLINK", nfs.sendSymlink(nfs.makeSymlinkRequest("t", f, "x", attrs())));
+            answers.put("MKNOD", nfs.sendMknod(nfs.makeMknodRequest(f, "x", NfsType.NFS_FIFO, mode(0644), null)));
+            answers.put("REMOVE", nfs.sendRemove(nfs.makeRemoveRequest(f, "x")));
+            answers.put("RMDIR", nfs.sendRmdir(nfs.makeRmdirRequest(f, "x")));
+            answers.put("RENAME from", nfs.sendRename(nfs.makeRenameRequest(f, "x", root, "y")));
+            answers.put("RENAME to", nfs.sendRename(nfs.makeRenameRequest(root, "other", f, "y")));
+            answers.put("LINK", nfs.sendLink(nfs.makeLinkRequest(other, f, "x")));
+            answers.put("READDIR", nfs.getReaddir(nfs.makeReaddirRequest(f, 0, 0, 4096)));
+            answers.put("READDIRPLUS", nfs.getReaddirplus(nfs.makeReaddirplusRequest(f, 0, 0, 4096, 16384)));
+            String mode = name.equals("exe") ? "0755" : "0644";
+            answers.forEach((proc, r) -> {
+                if (r.getState() != NfsStatus.NFS3ERR_NOTDIR.getValue()) {
+                    wrong.add(proc + " in a " + mode + " file: " + status(r.getState()));
+                }
+            });
+        }
+        assertTrue(Files.exists(export.resolve("other")), "RENAME into a file moved the source");
+        assertEquals(List.of(), wrong, "want NFS3ERR_NOTDIR (20) from every directory procedure given a file");
     }
 
     // ------------------------------------------------------------------ data
@@ -514,6 +543,66 @@ class JavaClientIT {
         assertEquals(1, ok(lookup(sub, "two"), "LOOKUP two").getAttributes().getNlink());
     }
 
+    /**
+     * RENAME over an existing name is atomic: a client looking the target name up while it is
+     * being replaced always finds an object (the old or the new), never NOENT, and what it reads
+     * through that object is one whole version.
+     */
+    @Test
+    void renameOverAnExistingNameIsAtomicForConcurrentLookups() throws Exception {
+        createFile(root, "target", "version-0".getBytes(StandardCharsets.US_ASCII));
+        byte[] rawRoot = RawRpc.mount(server.mountPort(), export.toAbsolutePath().normalize().toString());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try (RawRpc.Conn c = RawRpc.Conn.open(server.nfsPort())) {
+                while (!done.get() && problem.get() == null) {
+                    RawRpc.Looked l = RawRpc.lookup(c, rawRoot, "target");
+                    lookups.incrementAndGet();
+                    if (l.status() != RawRpc.NFS3_OK) {
+                        problem.set("LOOKUP of the target during a RENAME over it answered " + l.status());
+                        break;
+                    }
+                    RawRpc.In in = c.nfs(RawRpc.READ, RawRpc.readArgs(l.fh(), 0, 100)).in();
+                    int st = in.u32();
+                    if (st == RawRpc.NFS3_OK) {
+                        in.postOpAttr();
+                        in.u32();
+                        in.bool();
+                        String text = new String(in.opaque(), StandardCharsets.US_ASCII);
+                        if (!text.matches("version-\\d+")) {
+                            problem.set("READ through the target's handle gave '" + text + "'");
+                        }
+                    } else if (st != RawRpc.NFS3ERR_STALE) {
+                        problem.set("READ through the target's handle answered " + st);
+                    }
+                }
+            } catch (Throwable t) {
+                problem.set("reader failed: " + t);
+            }
+        }, "lookup-while-renaming");
+        reader.start();
+        int renames = 0;
+        try {
+            for (int i = 1; i <= 300 && problem.get() == null; i++) {
+                createFile(root, "incoming", ("version-" + i).getBytes(StandardCharsets.US_ASCII));
+                ok(nfs.sendRename(nfs.makeRenameRequest(root, "incoming", root, "target")), "RENAME " + i);
+                renames = i;
+            }
+        } finally {
+            done.set(true);
+            reader.join(30_000);
+        }
+        assertEquals(null, problem.get(), "after " + renames + " renames and " + lookups.get() + " lookups");
+        assertFalse(reader.isAlive(), "the reader did not stop");
+        assertTrue(lookups.get() > renames / 4, "the reader ran concurrently: " + lookups.get() + " lookups");
+        assertEquals("version-" + renames, Files.readString(export.resolve("target")));
+        try (Stream<Path> s = Files.list(export)) {
+            assertEquals(List.of("target"), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
     // ------------------------------------------------------------------ directories and file system info
 
     @Test
@@ -588,6 +677,7 @@ class JavaClientIT {
         expect(NfsStatus.NFS3ERR_NOTDIR, nfs.getReaddir(nfs.makeReaddirRequest(e7.getFileHandle(), 0, 0, 4096)),
                 "READDIR of a file");
 
+        assertNotNull(nfs.nullCall(), "NULL");
         NfsFsStat st = ok(nfs.getFsStat(nfs.makeFsStatRequest(root)), "FSSTAT").getFsStat();
         var store = Files.getFileStore(export);
         assertEquals(store.getTotalSpace(), st.tbytes, "FSSTAT total bytes = the file system's");

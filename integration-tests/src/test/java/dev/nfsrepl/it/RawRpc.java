@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -449,6 +448,7 @@ final class RawRpc {
     }
 
     static final class MountFailed extends IOException {
+        private static final long serialVersionUID = 1L;
         final int status;
 
         MountFailed(int status, String message) {
@@ -566,9 +566,5 @@ final class RawRpc {
 
     static String describe(byte[] a) {
         return a == null ? "null" : hex(Arrays.copyOf(a, Math.min(a.length, 256)));
-    }
-
-    static boolean isUnderflow(Throwable t) {
-        return t instanceof BufferUnderflowException;
     }
 }

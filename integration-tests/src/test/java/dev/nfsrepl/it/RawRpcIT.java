@@ -533,6 +533,123 @@ class RawRpcIT {
         assertEquals("precious", Files.readString(victim));
     }
 
+    /**
+     * A regular file whose name a local user keeps swapping for a symlink to a file outside the
+     * export (and back, by a hard link, so its handle stays valid): SETATTR of the size through
+     * the file's handle must truncate the file or fail STALE, never the symlink's target.
+     */
+    @Test
+    void truncateRacingWithASymlinkSwapNeverTouchesAFileOutsideTheExport() throws Exception {
+        Path victim = Files.writeString(outside.resolve("victim"), "precious-content");
+        Files.writeString(export.resolve("swapped"), "inside the export");
+        raceSetattrAgainstSymlinkSwap(victim, () -> Files.readString(victim), "precious-content");
+    }
+
+    /** As above for a FIFO and SETATTR of its mode. */
+    @Test
+    void chmodOfAFifoRacingWithASymlinkSwapNeverTouchesAFileOutsideTheExport() throws Exception {
+        Path victim = Files.writeString(outside.resolve("victim"), "precious-content");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "0600", export.resolve("swapped").toString())
+                .redirectErrorStream(true).start();
+        assertTrue(mkfifo.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0,
+                "mkfifo failed: " + new String(mkfifo.getInputStream().readAllBytes()));
+        raceSetattrAgainstSymlinkSwap(victim, () -> PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), "rw-------");
+    }
+
+    /**
+     * Sends SETATTRs (truncate to 0 for a regular file, chmod 0644/0606 for a FIFO) through
+     * the handle of export/swapped while another thread swaps that name between the object (kept
+     * alive by a hard link) and a symlink to {@code victim}; fails as soon as the victim changes.
+     */
+    private void raceSetattrAgainstSymlinkSwap(Path victim, java.util.concurrent.Callable<String> victimState,
+                                               String intact)
+            throws Exception {
+        Path name = export.resolve("swapped");
+        Path keep = export.resolve("swapped-keep");
+        Files.createLink(keep, name);
+        boolean fifo = Files.readAttributes(name, java.nio.file.attribute.BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).isOther();
+        try (Conn c = Conn.open(port())) {
+            Looked obj = lookup(c, root, "swapped");
+            assertEquals(NFS3_OK, obj.status(), "LOOKUP swapped");
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong swaps = new AtomicLong();
+            AtomicReference<Throwable> swapFailure = new AtomicReference<>();
+            Thread swapper = new Thread(() -> {
+                Path linkTmp = export.resolve("swap-link.tmp");
+                Path objTmp = export.resolve("swap-obj.tmp");
+                try {
+                    while (!stop.get()) {
+                        Files.deleteIfExists(linkTmp);
+                        Files.createSymbolicLink(linkTmp, victim);
+                        Files.move(linkTmp, name, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Files.deleteIfExists(objTmp);
+                        Files.createLink(objTmp, keep);
+                        Files.move(objTmp, name, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        swaps.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    swapFailure.set(t);
+                }
+            }, "symlink-swapper");
+            swapper.start();
+            int calls = 0;
+            int ok = 0;
+            int stale = 0;
+            Map<Integer, Integer> otherErrors = new TreeMap<>();
+            String state = intact;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            try {
+                while (System.nanoTime() < deadline && calls < 20_000 && swapFailure.get() == null) {
+                    byte[] args = fifo ? setattrModeArgs(obj.fh(), calls % 2 == 0 ? 0644 : 0606)
+                            : setattrSizeArgs(obj.fh(), 0);
+                    int st;
+                    try {
+                        st = status(c, SETATTR, args);
+                    } catch (SocketTimeoutException e) {
+                        if (fifo) {
+                            openForWritingBriefly(keep); // releases a server thread blocked opening the FIFO
+                        }
+                        fail("SETATTR got no reply within the read timeout (a server thread blocked opening the "
+                                + (fifo ? "FIFO" : "file") + "?)");
+                        return;
+                    }
+                    calls++;
+                    if (st == NFS3_OK) {
+                        ok++;
+                    } else if (st == NFS3ERR_STALE || st == NFS3ERR_NOENT) {
+                        stale++;
+                    } else {
+                        otherErrors.merge(st, 1, Integer::sum); // any refusal is fine; only the victim matters
+                    }
+                    state = victimState.call();
+                    if (!state.equals(intact)) {
+                        break;
+                    }
+                }
+            } finally {
+                stop.set(true);
+                swapper.join(10_000);
+            }
+            assertEquals(null, swapFailure.get(), "the swapping thread failed");
+            assertEquals(intact, state, "a file OUTSIDE the export was changed through the handle of a "
+                    + (fifo ? "FIFO (chmod)" : "regular file (truncate)") + " whose name was being swapped for a "
+                    + "symlink to it, after " + calls + " SETATTRs (" + ok + " OK, " + stale + " STALE, other statuses "
+                    + otherErrors + ") and " + swaps.get() + " swaps");
+            assertTrue(ok > 0, "no SETATTR reached the object itself (" + calls + " calls)");
+        }
+    }
+
+    /** Opens {@code fifo} for writing for at most a few seconds, releasing anyone blocked opening it to read. */
+    private static void openForWritingBriefly(Path fifo) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("timeout", "5", "sh", "-c", "exec 3>\"$1\"", "sh", fifo.toString())
+                .redirectErrorStream(true).start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
     private void assertMountFails(String path, String what) throws IOException {
         try {
             byte[] fh = mount(server.mountPort(), path);

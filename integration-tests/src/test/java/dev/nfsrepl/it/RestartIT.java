@@ -217,8 +217,10 @@ class RestartIT {
                 held = populate(c, root, export);
                 verf1 = c.writeOk(held.get("d/f.txt").handle(), 0, "F".getBytes()).verf;
                 held.put("d/f.txt", withContent(held.get("d/f.txt"), "File f\n"));
-                // the last objects, created right before the crash
+                // the last objects, created right before the crash (nothing in between gives the
+                // server time to persist anything in the background)
                 byte[] d = held.get("d").handle();
+                held.put("last-fifo", fifo(c, root, "last-fifo", export.resolve("last-fifo"), "last-fifo"));
                 byte[] last = c.createOk(root, "last.txt", 0644);
                 c.writeOk(last, 0, "created just before the kill\n".getBytes());
                 held.put("last.txt", held(c, "last.txt", last, "created just before the kill\n"));
@@ -227,7 +229,6 @@ class RestartIT {
                 SYMLINK3res sl = c.symlink(root, "last-link", "last.txt");
                 ItRpcClient.expect(nfs3_prot.NFS3_OK, sl.status, "SYMLINK last-link");
                 held.put("last-link", held(c, "last-link", sl.resok.obj.handle.data, "last.txt"));
-                held.put("last-fifo", fifo(c, root, "last-fifo", export.resolve("last-fifo"), "last-fifo"));
             }
             first.kill();
         }

@@ -2,6 +2,7 @@ package dev.nfsrepl.fs;
 
 import dev.nfsrepl.fs.error.AccessException;
 import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.fs.error.NotDirException;
 import dev.nfsrepl.fs.error.PermException;
 import java.nio.ByteBuffer;
 
@@ -36,6 +37,14 @@ public final class PermissionCheckingFileSystem extends ForwardingFileSystem {
         return a.mode() & 7;
     }
 
+    /** {@code need} on directory {@code dir}; a non-directory is NOTDIR whatever its mode, as in knfsd. */
+    private void requireDir(Identity who, long dir, int need, String what) throws FsException {
+        if (delegate.getattr(dir).type() != FileType.DIRECTORY) {
+            throw new NotDirException(what + ": object " + Long.toHexString(dir) + " is not a directory");
+        }
+        require(who, dir, need, what);
+    }
+
     private void require(Identity who, long id, int need, String what) throws FsException {
         Attr a = delegate.getattr(id);
         if ((bits(who, a) & need) != need) {
@@ -62,7 +71,7 @@ public final class PermissionCheckingFileSystem extends ForwardingFileSystem {
 
     /** Removing or renaming away {@code name} in {@code dir}: write+search, and the sticky rule. */
     private void requireUnlink(Identity who, long dir, String name, String what) throws FsException {
-        require(who, dir, W | X, what);
+        requireDir(who, dir, W | X, what);
         Attr d = delegate.getattr(dir);
         if ((d.mode() & 01000) != 0 && !who.isRoot() && who.uid() != d.uid()) {
             long child = delegate.lookup(who, dir, name);
@@ -75,7 +84,7 @@ public final class PermissionCheckingFileSystem extends ForwardingFileSystem {
 
     @Override
     public long lookup(Identity who, long dir, String name) throws FsException {
-        require(who, dir, X, "lookup " + name);
+        requireDir(who, dir, X, "lookup " + name);
         return delegate.lookup(who, dir, name);
     }
 
@@ -147,25 +156,25 @@ public final class PermissionCheckingFileSystem extends ForwardingFileSystem {
     @Override
     public long create(Identity who, long dir, String name, CreateMode mode, SetAttr attrs, byte[] verifier)
             throws FsException {
-        require(who, dir, W | X, "create " + name);
+        requireDir(who, dir, W | X, "create " + name);
         return delegate.create(who, dir, name, mode, attrs, verifier);
     }
 
     @Override
     public long mkdir(Identity who, long dir, String name, SetAttr attrs) throws FsException {
-        require(who, dir, W | X, "mkdir " + name);
+        requireDir(who, dir, W | X, "mkdir " + name);
         return delegate.mkdir(who, dir, name, attrs);
     }
 
     @Override
     public long symlink(Identity who, long dir, String name, String target, SetAttr attrs) throws FsException {
-        require(who, dir, W | X, "symlink " + name);
+        requireDir(who, dir, W | X, "symlink " + name);
         return delegate.symlink(who, dir, name, target, attrs);
     }
 
     @Override
     public long mknod(Identity who, long dir, String name, FileType type, SetAttr attrs) throws FsException {
-        require(who, dir, W | X, "mknod " + name);
+        requireDir(who, dir, W | X, "mknod " + name);
         return delegate.mknod(who, dir, name, type, attrs);
     }
 
@@ -184,20 +193,20 @@ public final class PermissionCheckingFileSystem extends ForwardingFileSystem {
     @Override
     public void rename(Identity who, long fromDir, String fromName, long toDir, String toName) throws FsException {
         requireUnlink(who, fromDir, fromName, "rename " + fromName);
-        require(who, toDir, W | X, "rename to " + toName);
+        requireDir(who, toDir, W | X, "rename to " + toName);
         delegate.rename(who, fromDir, fromName, toDir, toName);
     }
 
     @Override
     public void link(Identity who, long id, long dir, String name) throws FsException {
-        require(who, dir, W | X, "link " + name);
+        requireDir(who, dir, W | X, "link " + name);
         delegate.link(who, id, dir, name);
     }
 
     @Override
     public DirPage readdir(Identity who, long dir, long cookie, int maxEntries, boolean withAttrs)
             throws FsException {
-        require(who, dir, R, "readdir");
+        requireDir(who, dir, R, "readdir");
         return delegate.readdir(who, dir, cookie, maxEntries, withAttrs);
     }
 }

@@ -15,6 +15,8 @@ import dev.nfsrepl.nfs.xdr.nfs3_prot;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -44,6 +46,7 @@ public final class NfsServer implements Closeable {
     private final Clock clock;
     private final ExportTable table = new ExportTable();
     private final Map<Path, LocalFileSystem> open = new HashMap<>();
+    private OncRpcEmbeddedPortmap portmap;
     private OncRpcSvc nfsSvc;
     private OncRpcSvc mountSvc;
     private byte[] writeVerifier;
@@ -58,7 +61,7 @@ public final class NfsServer implements Closeable {
         writeVerifier = new byte[8];
         new SecureRandom().nextBytes(writeVerifier);
         if (config.portmap()) {
-            new OncRpcEmbeddedPortmap();
+            portmap = new OncRpcEmbeddedPortmap();
         }
         var drc = new DuplicateRequestCache(64 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
         var nfs = new Nfs3Service(table, writeVerifier, drc);
@@ -114,7 +117,10 @@ public final class NfsServer implements Closeable {
     private FileSystem fileSystemFor(Export e) {
         LocalFileSystem fs = open.get(e.localDir());
         if (fs == null) {
-            Path state = config.stateDir().resolve("export-" + Integer.toHexString(e.fsid()));
+            // keyed by the local directory, so that changing an export's fsid or pseudo path keeps its state
+            CRC32C crc = new CRC32C();
+            crc.update(e.localDir().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            Path state = config.stateDir().resolve("export-" + Long.toHexString(crc.getValue()));
             try {
                 fs = new LocalFileSystem(e.localDir(), state, clock).start();
             } catch (IOException ex) {
@@ -144,6 +150,10 @@ public final class NfsServer implements Closeable {
         }
         if (mountSvc != null) {
             mountSvc.stop();
+        }
+        if (portmap != null) {
+            portmap.shutdown();
+            portmap = null;
         }
         for (LocalFileSystem fs : open.values()) {
             fs.close();

@@ -35,12 +35,14 @@ public final class FileIdAllocator {
     private static final long CHUNK = 1 << 16;
 
     private final Path stateFile;
+    private final boolean isNew;
     private int epoch;
     private long next;
     private long reserved;
 
-    private FileIdAllocator(Path stateFile, int epoch, long next) {
+    private FileIdAllocator(Path stateFile, boolean isNew, int epoch, long next) {
         this.stateFile = stateFile;
+        this.isNew = isNew;
         this.epoch = epoch;
         this.next = next;
         this.reserved = next;
@@ -50,7 +52,7 @@ public final class FileIdAllocator {
     public static FileIdAllocator open(Path stateDir) throws IOException {
         Path file = stateDir.resolve("fileids.properties");
         if (!Files.exists(file)) {
-            FileIdAllocator a = new FileIdAllocator(file, 1, 1);
+            FileIdAllocator a = new FileIdAllocator(file, true, 1, 1);
             a.persist(1);
             return a;
         }
@@ -64,7 +66,7 @@ public final class FileIdAllocator {
             if (epoch < 1 || epoch > 0xFFFF || reserved < 1 || reserved > COUNTER_MASK) {
                 throw new IOException(file + ": epoch or reserved out of range: " + p);
             }
-            return new FileIdAllocator(file, epoch, reserved);
+            return new FileIdAllocator(file, false, epoch, reserved);
         } catch (NullPointerException | NumberFormatException e) {
             throw new IOException(file + ": malformed FileId state (want epoch= and reserved=): " + p, e);
         }
@@ -83,6 +85,11 @@ public final class FileIdAllocator {
             }
         }
         return ((long) epoch << EPOCH_SHIFT) | next++;
+    }
+
+    /** True when this allocator's state file was created by this open: nothing was issued from it before. */
+    public boolean isNew() {
+        return isNew;
     }
 
     public synchronized int epoch() {

@@ -9,20 +9,27 @@ import org.h2.mvstore.MVStore;
 
 /**
  * The persistent index that lets the server find an object by FileId without walking the tree,
- * kept in the node's state directory (never inside the export), in an H2 MVStore file (committed in the background about once a second, and on close).
+ * kept in the export's state directory (never inside the export), in an H2 MVStore file that is
+ * committed in the background about once a second, on {@link #sync()} and on close.
  *
  * <ul>
- *   <li>{@code links}: FileId → the names it is known by, each (parent FileId, name). These are
- *   hints: every use is verified against the object's own FileId on disk.</li>
+ *   <li>{@code links}: FileId → the object's inode number and the names it is known by, each
+ *   (parent FileId, name). Names are hints, verified against the object's FileId on disk at every
+ *   use. The inode tells the object from a copy of it that carries the same FileId
+ *   ({@code cp -a}, {@code rsync -X}): the copy has another inode and gets a FileId of its own.</li>
  *   <li>{@code specials}: inode number → FileId, for symlinks, FIFOs and sockets, which cannot
- *   carry user extended attributes; verified against the inode on every use.</li>
+ *   carry user extended attributes. This is their only record, so it is synced before the
+ *   creation is acknowledged.</li>
  *   <li>{@code meta}: {@code clean} is "true" only between a clean close and the next open. After
  *   an unclean stop the index may miss the newest objects, and the file system may search the
  *   tree for an id it cannot find.</li>
  * </ul>
  *
- * <p>Value grammar of {@code links}: {@code link *( NUL link )}, {@code link = hex(parentId) "/" name}.
- * Names never contain NUL or "/".
+ * <p>Value grammar of {@code links}:
+ * <pre>
+ *   value := hex(ino) *( NUL link )
+ *   link  := hex(parentId) "/" name        ; names never contain NUL or "/"
+ * </pre>
  *
  * <p>Thread-safe (MVMap is concurrent; updates to one id are made under the caller's locks).
  */
@@ -31,21 +38,25 @@ final class IdentityIndex implements Closeable {
     record Link(long parent, String name) {
     }
 
+    /** What the index knows of one FileId: its inode and its names, the preferred one first. */
+    record Entry(long ino, List<Link> links) {
+    }
+
     private final MVStore store;
-    private final MVMap<Long, String> links;
+    private final MVMap<Long, String> entries;
     private final MVMap<Long, Long> specials;
     private final MVMap<String, String> meta;
     private final boolean wasClean;
 
     private IdentityIndex(MVStore store) {
         this.store = store;
-        this.links = store.openMap("links");
+        this.entries = store.openMap("links");
         this.specials = store.openMap("specials");
         this.meta = store.openMap("meta");
         // a new index is complete: no client can hold a handle of an object it has not indexed
         this.wasClean = meta.isEmpty() || "true".equals(meta.get("clean"));
         meta.put("clean", "false");
-        store.commit();
+        sync();
     }
 
     static IdentityIndex open(Path stateDir) {
@@ -59,55 +70,55 @@ final class IdentityIndex implements Closeable {
         return wasClean;
     }
 
-    List<Link> links(long id) {
-        String v = links.get(id);
-        List<Link> out = new ArrayList<>(1);
+    /** The entry of {@code id}, or null. */
+    Entry entry(long id) {
+        String v = entries.get(id);
         if (v == null) {
-            return out;
+            return null;
         }
-        for (String part : v.split("\0")) {
-            int slash = part.indexOf('/');
-            out.add(new Link(Long.parseUnsignedLong(part.substring(0, slash), 16), part.substring(slash + 1)));
+        String[] parts = v.split("\0");
+        List<Link> links = new ArrayList<>(parts.length - 1);
+        for (int i = 1; i < parts.length; i++) {
+            int slash = parts[i].indexOf('/');
+            links.add(new Link(Long.parseUnsignedLong(parts[i].substring(0, slash), 16),
+                    parts[i].substring(slash + 1)));
         }
-        return out;
+        return new Entry(Long.parseUnsignedLong(parts[0], 16), links);
     }
 
-    void setLinks(long id, List<Link> ls) {
-        if (ls.isEmpty()) {
-            links.remove(id);
-            return;
+    private void put(long id, long ino, List<Link> links) {
+        StringBuilder sb = new StringBuilder(Long.toHexString(ino));
+        for (Link l : links) {
+            sb.append('\0').append(Long.toHexString(l.parent())).append('/').append(l.name());
         }
-        StringBuilder sb = new StringBuilder();
-        for (Link l : ls) {
-            if (sb.length() > 0) {
-                sb.append('\0');
-            }
-            sb.append(Long.toHexString(l.parent())).append('/').append(l.name());
-        }
-        links.put(id, sb.toString());
+        entries.put(id, sb.toString());
     }
 
-    /** Records that {@code id} is known as {@code name} in {@code parent}, first among its names. */
-    void addLink(long id, long parent, String name) {
-        List<Link> ls = links(id);
+    /** Records that {@code id} (inode {@code ino}) is known as {@code name} in {@code parent}, preferred. */
+    void addLink(long id, long ino, long parent, String name) {
+        Entry e = entry(id);
+        List<Link> links = e == null || e.ino() != ino ? new ArrayList<>() : new ArrayList<>(e.links());
         Link l = new Link(parent, name);
-        if (!ls.isEmpty() && ls.get(0).equals(l)) {
+        if (e != null && e.ino() == ino && !links.isEmpty() && links.get(0).equals(l)) {
             return;
         }
-        ls.remove(l);
-        ls.add(0, l);
-        setLinks(id, ls);
+        links.remove(l);
+        links.add(0, l);
+        put(id, ino, links);
     }
 
     void removeLink(long id, long parent, String name) {
-        List<Link> ls = links(id);
-        if (ls.remove(new Link(parent, name))) {
-            setLinks(id, ls);
+        Entry e = entry(id);
+        if (e != null) {
+            List<Link> links = new ArrayList<>(e.links());
+            if (links.remove(new Link(parent, name))) {
+                put(id, e.ino(), links);
+            }
         }
     }
 
     void forget(long id) {
-        links.remove(id);
+        entries.remove(id);
     }
 
     Long special(long ino) {
@@ -124,6 +135,12 @@ final class IdentityIndex implements Closeable {
 
     void commit() {
         store.commit();
+    }
+
+    /** Commits and forces the index to stable storage. */
+    void sync() {
+        store.commit();
+        store.sync();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.nfsrepl.fs.local;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
 import dev.nfsrepl.fs.Attr;
 import dev.nfsrepl.fs.CreateMode;
@@ -21,10 +23,10 @@ import dev.nfsrepl.fs.error.InvalException;
 import dev.nfsrepl.fs.error.IsDirException;
 import dev.nfsrepl.fs.error.NoEntException;
 import dev.nfsrepl.fs.error.NotDirException;
+import dev.nfsrepl.fs.error.NotSuppException;
 import dev.nfsrepl.fs.error.NotSyncException;
 import dev.nfsrepl.fs.error.StaleException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -83,6 +85,8 @@ public final class LocalFileSystem implements FileSystem {
     private final Striped<Lock> dirLocks = Striped.lock(1024);
     private final Striped<ReadWriteLock> fileLocks = Striped.readWriteLock(1024);
     private final DirectoryListings listings = new DirectoryListings();
+    /** FileIds a whole-tree search did not find: stale, never walked for again in this run. */
+    private final Cache<Long, Boolean> searchedInVain = CacheBuilder.newBuilder().maximumSize(100_000).build();
 
     private Path root;
     private long rootId;
@@ -118,16 +122,29 @@ public final class LocalFileSystem implements FileSystem {
         indexComplete = index.wasCleanlyClosed();
         rootId = Xattrs.readLong(root, Xattrs.FILE_ID);
         byte[] gen = Xattrs.read(root, Xattrs.GENERATION);
-        if (rootId == 0 || gen == null || gen.length != 4) {
+        int servedEpoch = Xattrs.readInt(root, Xattrs.EPOCH);
+        boolean servedBefore = rootId != 0 && gen != null && gen.length == 4;
+        if (servedBefore && allocator.isNew()) {
+            // The tree carries FileIds of an earlier state we no longer have: a new epoch keeps new
+            // FileIds apart from every old one, and a new generation makes old handles stale.
+            allocator.newEpoch(Math.max(servedEpoch, allocator.epoch()) + 1);
+            LOG.warn("export {}: served before with another state directory; starting FileId epoch {}, "
+                    + "handles minted before are stale", root, allocator.epoch());
+            servedBefore = false;
+        }
+        if (!servedBefore) {
             rootId = allocator.next();
             generation = new SecureRandom().nextInt() | 1;
             Xattrs.write(root, Xattrs.GENERATION, ByteBuffer.allocate(4).putInt(generation).array());
             Xattrs.writeLong(root, Xattrs.FILE_ID, rootId);
-            Durable.syncDirectory(root);
             LOG.info("export {}: new identity, root FileId {} generation {}", root, Long.toHexString(rootId),
                     Integer.toHexString(generation));
         } else {
             generation = ByteBuffer.wrap(gen).getInt();
+        }
+        if (servedEpoch != allocator.epoch()) {
+            Xattrs.write(root, Xattrs.EPOCH, ByteBuffer.allocate(4).putInt(allocator.epoch()).array());
+            Durable.syncDirectory(root);
         }
         if (!indexComplete) {
             LOG.warn("export {}: identity index in {} was not closed cleanly; unknown FileIds will be searched for",
@@ -163,7 +180,8 @@ public final class LocalFileSystem implements FileSystem {
                 return n;
             }
         }
-        return search(id);
+        // not indexed (after an unclean stop), or moved or copied outside the server
+        return search(id, p != null);
     }
 
     /** The path the index gives for {@code id}, or null if it knows none. */
@@ -171,11 +189,11 @@ public final class LocalFileSystem implements FileSystem {
         List<String> names = new ArrayList<>();
         long cur = id;
         for (int depth = 0; cur != rootId; depth++) {
-            List<IdentityIndex.Link> ls = index.links(cur);
-            if (ls.isEmpty() || depth > MAX_DEPTH) {
+            IdentityIndex.Entry e = index.entry(cur);
+            if (e == null || e.links().isEmpty() || depth > MAX_DEPTH) {
                 return null;
             }
-            IdentityIndex.Link l = ls.get(0);
+            IdentityIndex.Link l = e.links().get(0);
             names.add(l.name());
             cur = l.parent();
         }
@@ -186,11 +204,13 @@ public final class LocalFileSystem implements FileSystem {
         return p;
     }
 
-    /** The node at {@code p} if it is the object {@code id}, else null. */
+    /** The node at {@code p} if it is the object {@code id} (its FileId and inode), else null. */
     private Node verified(long id, Path p) {
         try {
             LocalStat st = LocalStat.of(p);
-            return storedId(p, st) == id ? new Node(id, p, st) : null;
+            IdentityIndex.Entry e = index.entry(id);
+            boolean same = storedId(p, st) == id && (e == null || e.ino() == st.ino());
+            return same ? new Node(id, p, st) : null;
         } catch (IOException e) {
             return null;
         }
@@ -214,10 +234,11 @@ public final class LocalFileSystem implements FileSystem {
     }
 
     /**
-     * Walks the tree looking for {@code id}, teaching the index every object it passes. Done at
-     * most once per run: after a complete walk the index knows every object, and a miss is stale.
+     * Walks the tree looking for {@code id}, teaching the index every object it passes. Only when
+     * the index may be incomplete (after an unclean stop) or its hint for {@code id} was wrong
+     * (the object was moved, copied or removed outside the server), and at most once per id and run.
      */
-    private synchronized Node search(long id) throws FsException {
+    private synchronized Node search(long id, boolean hintWasWrong) throws FsException {
         Path hinted = pathFromIndex(id);
         if (hinted != null) {
             Node n = verified(id, hinted);
@@ -225,7 +246,8 @@ public final class LocalFileSystem implements FileSystem {
                 return n;
             }
         }
-        if (indexComplete) {
+        boolean worthAWalk = (!indexComplete || hintWasWrong) && searchedInVain.getIfPresent(id) == null;
+        if (!worthAWalk) {
             throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
         }
         LOG.warn("export {}: FileId {} not in the identity index, walking the tree", root, Long.toHexString(id));
@@ -261,6 +283,7 @@ public final class LocalFileSystem implements FileSystem {
         index.commit();
         LOG.info("export {}: indexed {} objects", root, seen);
         if (found == null) {
+            searchedInVain.put(id, Boolean.TRUE);
             throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
         }
         return found;
@@ -273,20 +296,15 @@ public final class LocalFileSystem implements FileSystem {
     private long identify(long parent, Path p, String name, LocalStat st) throws IOException, FsException {
         long id = storedId(p, st);
         if (id != 0 && id != rootId) {
-            List<IdentityIndex.Link> ls = index.links(id);
-            if (ls.isEmpty()) {
-                index.addLink(id, parent, name);
+            IdentityIndex.Entry e = index.entry(id);
+            if (e == null || e.ino() == st.ino()) {
+                // unknown yet, or the indexed object itself (maybe moved outside the server, or another hard link)
+                if (e == null || !e.links().contains(new IdentityIndex.Link(parent, name))) {
+                    index.addLink(id, st.ino(), parent, name);
+                }
                 return id;
             }
-            if (ls.contains(new IdentityIndex.Link(parent, name))) {
-                return id;
-            }
-            Path other = pathFromIndex(id);
-            Node there = other == null ? null : verified(id, other);
-            if (there == null || there.stat.ino() == st.ino()) {
-                index.addLink(id, parent, name); // moved outside the server, or another hard link
-                return id;
-            }
+            // another inode carries this FileId: a copy (cp -a, rsync -X) or a replacement; it is a new object
         } else if (id == rootId && p.equals(root)) {
             return id;
         }
@@ -300,14 +318,14 @@ public final class LocalFileSystem implements FileSystem {
             LocalStat st = LocalStat.of(p);
             long current = storedId(p, st);
             if (current != 0 && current != rootId) {
-                List<IdentityIndex.Link> ls = index.links(current);
-                if (ls.contains(new IdentityIndex.Link(parent, name))) {
+                IdentityIndex.Entry e = index.entry(current);
+                if (e != null && e.ino() == st.ino() && e.links().contains(new IdentityIndex.Link(parent, name))) {
                     return current; // adopted by another thread meanwhile
                 }
             }
             long id = allocator.next();
             assignId(p, st, id);
-            index.addLink(id, parent, name);
+            index.addLink(id, st.ino(), parent, name);
             LOG.debug("adopted {} as {}", p, Long.toHexString(id));
             return id;
         } finally {
@@ -315,11 +333,13 @@ public final class LocalFileSystem implements FileSystem {
         }
     }
 
+    /** Stores a new FileId with the object: in its xattr, or (symlinks, FIFOs, sockets) durably in the index. */
     private void assignId(Path p, LocalStat st, long id) throws IOException {
         if (st.type().carriesXattrs()) {
             Xattrs.writeLong(p, Xattrs.FILE_ID, id);
         } else {
             index.setSpecial(st.ino(), id);
+            index.sync();
         }
     }
 
@@ -554,8 +574,12 @@ public final class LocalFileSystem implements FileSystem {
             if (c.size() < 0) {
                 throw new InvalException("negative size");
             }
-            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(c.size());
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                if (c.size() < ch.size()) {
+                    ch.truncate(c.size());
+                } else if (c.size() > ch.size()) {
+                    ch.write(ByteBuffer.allocate(1), c.size() - 1); // extend with a hole, as ftruncate does
+                }
             }
         }
         if (c.uid() != null || c.gid() != null) {
@@ -566,24 +590,27 @@ public final class LocalFileSystem implements FileSystem {
                 Files.setAttribute(p, "unix:gid", c.gid(), LinkOption.NOFOLLOW_LINKS);
             }
         }
-        if (c.mode() != null && type != FileType.SYMLINK) {
-            Files.setAttribute(p, "unix:mode", c.mode() & 07777, byPath(type));
+        if (c.mode() == null && c.atime() == null && c.mtime() == null) {
+            return;
         }
-        if (c.atime() != null || c.mtime() != null) {
-            FileTime now = FileTime.from(clock.instant());
-            BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class, byPath(type));
-            v.setTimes(time(c.mtime(), now), time(c.atime(), now), null);
+        if (c.mode() != null && type == FileType.SOCKET) {
+            throw new NotSuppException("changing the mode of socket " + p + " is not supported");
         }
-    }
-
-    /**
-     * How to reach an object to change its mode or times. With NOFOLLOW_LINKS java.nio opens the
-     * object (fchmod, futimens), and opening a FIFO blocks until a writer comes; FIFOs and sockets
-     * (known not to be symlinks from the lstat just made) are therefore changed by path.
-     */
-    private static LinkOption[] byPath(FileType type) {
-        return type == FileType.FIFO || type == FileType.SOCKET ? new LinkOption[0]
-                : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        // java.nio changes mode and times through an fd it opens with O_NOFOLLOW (so a symlink
+        // swapped in is never followed); opening a FIFO blocks until a writer exists, so hold one.
+        try (FileChannel writer = type == FileType.FIFO
+                ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+                : null) {
+            if (c.mode() != null && type != FileType.SYMLINK) {
+                Files.setAttribute(p, "unix:mode", c.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (c.atime() != null || c.mtime() != null) {
+                FileTime now = FileTime.from(clock.instant());
+                BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                v.setTimes(time(c.mtime(), now), time(c.atime(), now), null);
+            }
+        }
     }
 
     private static FileTime time(TimeSpec t, FileTime now) {
@@ -669,7 +696,8 @@ public final class LocalFileSystem implements FileSystem {
     public long mknod(Identity who, long dir, String name, FileType type, SetAttr attrs) throws FsException {
         return switch (type) {
             case FIFO -> make(who, dir, name, type, attrs, LocalFileSystem::mkfifo);
-            case SOCKET -> make(who, dir, name, type, attrs, LocalFileSystem::bindSocket);
+            case SOCKET -> make(who, dir, name, type, attrs,
+                    p -> bindSocket(p, attrs.mode() != null ? attrs.mode() : 0644));
             default -> throw new BadTypeException("cannot create objects of type " + type);
         };
     }
@@ -713,13 +741,15 @@ public final class LocalFileSystem implements FileSystem {
         if (type == FileType.DIRECTORY && (d.stat.mode() & 02000) != 0) {
             mode |= 02000; // directories inherit setgid, as on Linux
         }
-        SetAttr rest = new SetAttr(type == FileType.SYMLINK ? null : mode, attrs.uid(), attrs.gid(), attrs.size(),
+        // symlinks have no mode of their own; a socket got its mode when it was made (bindSocket)
+        boolean modeless = type == FileType.SYMLINK || type == FileType.SOCKET;
+        SetAttr rest = new SetAttr(modeless ? null : mode, attrs.uid(), attrs.gid(), attrs.size(),
                 attrs.atime(), attrs.mtime());
         apply(p, type, rest);
         LocalStat st = LocalStat.of(p);
         long id = allocator.next();
+        index.addLink(id, st.ino(), d.id, name);
         assignId(p, st, id);
-        index.addLink(id, d.id, name);
         return id;
     }
 
@@ -820,7 +850,7 @@ public final class LocalFileSystem implements FileSystem {
                 }
             }
             index.removeLink(src.id, fromDir, fromName);
-            index.addLink(src.id, toDir, toName);
+            index.addLink(src.id, src.stat.ino(), toDir, toName);
             Durable.syncDirectory(from.path);
             listings.removed(fromDir, fromName, LocalStat.of(from.path));
             finish(to, toName);
@@ -847,7 +877,7 @@ public final class LocalFileSystem implements FileSystem {
             } catch (IOException e) {
                 throw IoErrors.map(e, "link " + p + " to " + target.path);
             }
-            index.addLink(id, dir, name);
+            index.addLink(id, target.stat.ino(), dir, name);
             finish(d, name);
         } catch (IOException e) {
             throw IoErrors.map(e, "link " + name + " in " + d.path);
@@ -883,12 +913,31 @@ public final class LocalFileSystem implements FileSystem {
         }
     }
 
-    private static void bindSocket(Path p) throws IOException {
-        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.FileAlreadyExistsException(p.toString());
-        }
-        try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.bind(UnixDomainSocketAddress.of(p));
+    /**
+     * Makes a socket file with the given mode. A socket cannot be opened, so its mode can only be
+     * set by path, which would follow a symlink swapped in for it; it is therefore bound and given
+     * its mode in a private directory (0700, ours) beside its final place, then hard-linked there
+     * (link(2) never replaces an existing name) and the private directory removed.
+     */
+    private static void bindSocket(Path p, int mode) throws IOException {
+        Path tmpDir = p.resolveSibling(".nfsrepl-mknod-" + Long.toHexString(new SecureRandom().nextLong()));
+        Files.createDirectory(tmpDir);
+        try {
+            Files.setAttribute(tmpDir, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+            Path sock = tmpDir.resolve("socket");
+            try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.bind(UnixDomainSocketAddress.of(sock));
+            }
+            Files.setAttribute(sock, "unix:mode", mode & 07777);
+            Files.createLink(p, sock);
+            Files.delete(sock);
+        } finally {
+            try (var left = Files.list(tmpDir)) {
+                for (Path x : (Iterable<Path>) left::iterator) {
+                    Files.delete(x);
+                }
+            }
+            Files.delete(tmpDir);
         }
     }
 

@@ -18,6 +18,8 @@ final class Xattrs {
     static final String FILE_ID = "nfsrepl.id";
     /** On the export root only: the export's generation, 4 bytes big-endian. */
     static final String GENERATION = "nfsrepl.gen";
+    /** On the export root only: the highest FileId epoch that served it, 4 bytes big-endian. */
+    static final String EPOCH = "nfsrepl.epoch";
     /** The verifier of an exclusive CREATE, 8 bytes, until the file's first SETATTR. */
     static final String CREATE_VERIFIER = "nfsrepl.cverf";
 
@@ -58,6 +60,11 @@ final class Xattrs {
     static long readLong(Path p, String name) throws IOException {
         byte[] b = read(p, name);
         return b != null && b.length == 8 ? ByteBuffer.wrap(b).getLong() : 0;
+    }
+
+    static int readInt(Path p, String name) throws IOException {
+        byte[] b = read(p, name);
+        return b != null && b.length == 4 ? ByteBuffer.wrap(b).getInt() : 0;
     }
 
     static void writeLong(Path p, String name, long value) throws IOException {

@@ -37,6 +37,9 @@ public final class BoundedRecordMarking extends BaseFilter {
     private static final int LAST = 0x80000000;
     private static final int LENGTH = 0x7fffffff;
 
+    /** Fragments one record may have; real clients send one. Empty fragments cannot pile up without end. */
+    static final int MAX_FRAGMENTS = 1024;
+
     private final int maxRecord;
 
     public BoundedRecordMarking(int maxRecord) {
@@ -100,11 +103,10 @@ public final class BoundedRecordMarking extends BaseFilter {
     private long complete(Buffer b) {
         int start = b.position();
         int pos = start;
-        long payload = 0;
-        while (b.limit() - pos >= 4) {
+        for (int fragments = 1; b.limit() - pos >= 4; fragments++) {
             int header = b.getInt(pos);
-            payload += header & LENGTH;
-            if (payload > maxRecord) {
+            long total = (long) pos - start + 4 + (header & LENGTH); // headers count too
+            if (total > maxRecord || fragments > MAX_FRAGMENTS) {
                 return -1;
             }
             pos += 4;
