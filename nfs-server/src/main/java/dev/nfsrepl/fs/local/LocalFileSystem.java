@@ -85,6 +85,7 @@ public final class LocalFileSystem implements FileSystem {
     private final Striped<Lock> dirLocks = Striped.lock(1024);
     private final Striped<ReadWriteLock> fileLocks = Striped.readWriteLock(1024);
     private final DirectoryListings listings = new DirectoryListings();
+    private final DirectorySync dirSync = new DirectorySync();
     /** FileIds a whole-tree search did not find: stale, never walked for again in this run. */
     private final Cache<Long, Boolean> searchedInVain = CacheBuilder.newBuilder().maximumSize(100_000).build();
 
@@ -557,6 +558,9 @@ public final class LocalFileSystem implements FileSystem {
             if (n.stat.type() == FileType.REGULAR) {
                 Xattrs.remove(n.path, Xattrs.CREATE_VERIFIER);
             }
+            if (n.stat.type().carriesXattrs()) {
+                Durable.syncObject(n.path); // SETATTR is acknowledged as stable, like every metadata change
+            }
             return LocalStat.of(n.path).toAttr(id);
         } catch (IOException e) {
             throw IoErrors.map(e, "setattr " + n.path);
@@ -627,6 +631,7 @@ public final class LocalFileSystem implements FileSystem {
             throws FsException {
         Node d = dirNode(dir);
         Lock lock = dirLocks.get(dir);
+        long created;
         lock.lock();
         try {
             Path p = d.path.resolve(name);
@@ -634,23 +639,25 @@ public final class LocalFileSystem implements FileSystem {
             if (existing != null) {
                 return createExisting(who, d, p, name, existing, mode, attrs, verifier);
             }
+            created = 0;
             try {
                 Files.createFile(p);
             } catch (IOException e) {
                 throw IoErrors.map(e, "create " + p);
             }
             SetAttr initial = mode == CreateMode.EXCLUSIVE ? SetAttr.mode(0) : attrs;
-            long id = created(who, d, p, name, FileType.REGULAR, initial);
+            created = created(who, d, p, name, FileType.REGULAR, initial);
             if (mode == CreateMode.EXCLUSIVE) {
                 Xattrs.write(p, Xattrs.CREATE_VERIFIER, verifier);
             }
             finish(d, name);
-            return id;
         } catch (IOException e) {
             throw IoErrors.map(e, "create " + name + " in " + d.path);
         } finally {
             lock.unlock();
         }
+        durable(d);
+        return created;
     }
 
     private long createExisting(Identity who, Node d, Path p, String name, LocalStat st, CreateMode mode,
@@ -710,6 +717,7 @@ public final class LocalFileSystem implements FileSystem {
             throws FsException {
         Node d = dirNode(dir);
         Lock lock = dirLocks.get(dir);
+        long id;
         lock.lock();
         try {
             Path p = d.path.resolve(name);
@@ -718,14 +726,15 @@ public final class LocalFileSystem implements FileSystem {
             } catch (IOException e) {
                 throw IoErrors.map(e, "create " + type.name().toLowerCase() + " " + p);
             }
-            long id = created(who, d, p, name, type, attrs);
+            id = created(who, d, p, name, type, attrs);
             finish(d, name);
-            return id;
         } catch (IOException e) {
             throw IoErrors.map(e, "create " + name + " in " + d.path);
         } finally {
             lock.unlock();
         }
+        durable(d);
+        return id;
     }
 
     /** Gives a just-made object its owner, mode, attributes and a new FileId. */
@@ -753,15 +762,26 @@ public final class LocalFileSystem implements FileSystem {
         return id;
     }
 
-    /** After a change of a directory's entries: makes it durable and updates the cached listing. */
+    /** After an entry was added, under the directory's lock: keeps the cached listing current. */
     private void finish(Node d, String added) throws IOException {
-        Durable.syncDirectory(d.path);
         listings.added(d.id, added, LocalStat.of(d.path));
     }
 
     private void finishRemoved(Node d, String removed) throws IOException {
-        Durable.syncDirectory(d.path);
         listings.removed(d.id, removed, LocalStat.of(d.path));
+    }
+
+    /**
+     * Makes the changes to a directory durable before the change is acknowledged (NFS requires
+     * metadata changes to be stable at reply time). Called after the directory's lock is released,
+     * so that concurrent changes share an fsync.
+     */
+    private void durable(Node d) throws FsException {
+        try {
+            dirSync.sync(d.id, d.path);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "fsync of directory " + d.path);
+        }
     }
 
     @Override
@@ -802,6 +822,7 @@ public final class LocalFileSystem implements FileSystem {
         } finally {
             lock.unlock();
         }
+        durable(d);
     }
 
     /** The index's view after the name (dir, name) of object {@code c} went away. */
@@ -835,7 +856,7 @@ public final class LocalFileSystem implements FileSystem {
             if (targetStat != null) {
                 replaced = new Node(identify(toDir, target, toName, targetStat), target, targetStat);
                 if (replaced.id == src.id) {
-                    return; // two names of one object: rename(2) does nothing
+                    return; // two names of one object: rename(2) does nothing (finally unlocks)
                 }
             }
             try {
@@ -851,13 +872,16 @@ public final class LocalFileSystem implements FileSystem {
             }
             index.removeLink(src.id, fromDir, fromName);
             index.addLink(src.id, src.stat.ino(), toDir, toName);
-            Durable.syncDirectory(from.path);
-            listings.removed(fromDir, fromName, LocalStat.of(from.path));
+            finishRemoved(from, fromName);
             finish(to, toName);
         } catch (IOException e) {
             throw IoErrors.map(e, "rename " + fromName + " to " + toName);
         } finally {
             locks.forEach(Lock::unlock);
+        }
+        durable(from);
+        if (toDir != fromDir) {
+            durable(to);
         }
     }
 
@@ -884,6 +908,7 @@ public final class LocalFileSystem implements FileSystem {
         } finally {
             lock.unlock();
         }
+        durable(d);
     }
 
     private static LocalStat statIfExists(Path p) throws FsException {

@@ -148,7 +148,9 @@ final class XdrCodec {
         ByteBuffer src = data.duplicate();
         int len = src.remaining();
         checkLength(len, max, what);
-        if (padding(len) == 0) {
+        if (padding(len) == 0 && xdr instanceof org.dcache.oncrpc4j.xdr.Xdr x) {
+            x.xdrEncodeShallowByteBuffer(src); // no copy: the reply refers to the caller's buffer
+        } else if (padding(len) == 0) {
             xdr.xdrEncodeByteBuffer(src);
         } else if (src.hasArray()) {
             xdr.xdrEncodeInt(len);
