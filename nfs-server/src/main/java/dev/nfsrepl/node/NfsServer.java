@@ -90,9 +90,7 @@ public final class NfsServer implements Closeable {
                 .withPort(port)
                 .withTCP()
                 .withWorkerThreadIoStrategy()
-                .withWorkerThreadPoolSize(config.workers())
-                .withMemoryAllocator(org.dcache.oncrpc4j.rpc.MemoryAllocator.valueOf(
-                        System.getProperty("nfsrepl.allocator", "DEFAULT")));
+                .withWorkerThreadPoolSize(config.workers());
         b = config.portmap() ? b.withAutoPublish() : b.withoutAutoPublish();
         programs.forEach(b::withRpcService);
         OncRpcSvc svc = b.build();
