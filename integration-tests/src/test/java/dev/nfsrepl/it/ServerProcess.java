@@ -49,11 +49,21 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path export, Path stateDir, int nfsPort, int mountPort, Path log, String... extra)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        return start(List.of(), System.getProperty("java.class.path"), export, stateDir, nfsPort, mountPort, log,
+                extra);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Path, String...)}, with the java command run through
+     * {@code prefix} (e.g. setpriv, to run as another user) and the given class path.
+     */
+    static ServerProcess start(List<String> prefix, String classPath, Path export, Path stateDir, int nfsPort,
+                               int mountPort, Path log, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags());
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add("dev.nfsrepl.node.Main");
         cmd.add("serve");
         cmd.add("--export");
@@ -168,6 +178,19 @@ final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Sends a signal (e.g. "HUP") to the server process. */
+    void signal(String name) throws IOException, InterruptedException {
+        ItCommands.runOk(java.time.Duration.ofSeconds(10), "kill", "-" + name, Long.toString(pid()));
+    }
+
+    /** Waits for the process to end by itself; its exit status. */
+    int waitForExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("server process " + pid() + " still running after " + timeout);
+        }
+        return process.exitValue();
     }
 
     /** The last lines of the log, for failure messages. */
