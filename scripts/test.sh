@@ -9,6 +9,14 @@ need=()
 command -v nfs-cp >/dev/null || need+=(libnfs-utils)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v mvn >/dev/null || need+=(maven)
+# the Linux kernel NFS client runs in a qemu guest built from these (LinuxGuest.java)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)
+[[ -x /usr/bin/busybox ]] || need+=(busybox-static)
+command -v cpio >/dev/null || need+=(cpio)
+command -v modprobe >/dev/null || need+=(kmod)
+command -v gcc >/dev/null || need+=(gcc)
+[[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need+=(libc6-dev)
 if ((${#need[@]})); then
     echo "test.sh: installing ${need[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
