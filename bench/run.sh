@@ -55,47 +55,20 @@ LG_DEADLINE_S=$(( TIMEOUT_S > 240 ? TIMEOUT_S - 120 : TIMEOUT_S / 2 + 1 ))
 (( FILE_MIB >= 1 && FILES >= 1 && CLIENTS >= 1 && ROUNDS >= 1 )) || { echo "run.sh: sizes must be >= 1" >&2; exit 2; }
 [[ $STABLE == filesync || $STABLE == unstable ]] || { echo "run.sh: BENCH_STABLE is filesync or unstable" >&2; exit 2; }
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
-die() { log "FAILED: $*" >&2; exit 1; }
+# shared with bench/guest-bench.sh: log, die, packages, jar, namespace, ganesha and nfsrepl start/stop
+source "$here/lib.sh"
 
 [[ $(id -u) -eq 0 ]] || die "run as root (network namespace, rpcbind, ganesha)"
 
 # ------------------------------------------------------------------ packages
 
 need_pkgs=()
-command -v ganesha.nfsd >/dev/null || need_pkgs+=(nfs-ganesha)
-dpkg -s nfs-ganesha-vfs >/dev/null 2>&1 || need_pkgs+=(nfs-ganesha-vfs)
-command -v rpcbind >/dev/null || need_pkgs+=(rpcbind)
-command -v rpcinfo >/dev/null || need_pkgs+=(rpcbind)
-command -v nfs-cp >/dev/null || need_pkgs+=(libnfs-utils)
-command -v ip >/dev/null || need_pkgs+=(iproute2)
-command -v java >/dev/null || need_pkgs+=(openjdk-17-jdk-headless)
-if (( ${#need_pkgs[@]} )); then
-    log "installing ${need_pkgs[*]}"
-    # keep the packages' scripts from starting rpcbind/ganesha on the host
-    made_policy=0
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
-    fi
-    rc=0
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}"; } >&2 || rc=$?
-    (( made_policy )) && rm -f /usr/sbin/policy-rc.d
-    (( rc == 0 )) || die "apt-get install ${need_pkgs[*]} failed"
-fi
+bench_server_pkgs need_pkgs
+bench_install_pkgs ${need_pkgs[@]+"${need_pkgs[@]}"}
 
 # ------------------------------------------------------------------ nfsrepl build (never built here)
 
-jar="$repo/nfs-server/target/nfs-server.jar"
-[[ -f $jar && -d $repo/nfs-server/target/lib ]] \
-    || die "$jar is missing: build it first (./nfsrepl builds on first use, or mvn -pl nfs-server -am package -DskipTests)"
-CP="$jar:$repo/nfs-server/target/lib/*"
-stale=$(find "$repo/nfs-server/src/main" "$repo/pom.xml" "$repo/nfs-server/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)
-jar_note="built $(date -r "$jar" '+%Y-%m-%d %H:%M')"
-if [[ -n $stale ]]; then
-    jar_note+=", OLDER than $stale (benchmarking the built jar as it is)"
-    log "WARNING: $jar is older than $stale; this run measures the jar as built"
-fi
-mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$repo/jvm.options" | grep -v '^\s*$')
+bench_find_jar # jar, CP, jar_note, JVM_FLAGS
 
 # ------------------------------------------------------------------ work area and cleanup
 
@@ -117,23 +90,7 @@ if [[ -n $shm_free_mib ]] && (( shm_free_mib > FILE_MIB * 2 + 1024 )); then
 fi
 mkdir -p "$DL_DIR"
 
-NS_CREATED=0
-CHILD=""   # the client command running now (nfs-cp or LoadGen)
-NR_PID=""
-GA_HELPER_PID=""
 FAILED=0
-
-stop_pid() { # pid name: SIGTERM, up to 15 s, then SIGKILL
-    local pid=$1 name=$2 i
-    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    log "$name (pid $pid) ignored SIGTERM for 15 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-}
 
 exec 3>&1 4>&2 # the script's own stdout/stderr, for cleanup (a trap inherits the redirections in force)
 cleanup() {
@@ -142,17 +99,7 @@ cleanup() {
     set +e
     exec 1>&3 2>&4
     (( rc == 130 || rc == 143 )) && log "interrupted; stopping everything"
-    stop_pid "$CHILD" "client command"
-    stop_pid "$NR_PID" nfsrepl
-    if [[ -f $WORK/ganesha.pid ]]; then stop_pid "$(cat "$WORK/ganesha.pid")" ganesha.nfsd; fi
-    if [[ -f $WORK/rpcbind.pid ]]; then stop_pid "$(cat "$WORK/rpcbind.pid")" rpcbind; fi
-    stop_pid "$GA_HELPER_PID" "ganesha helper shell"
-    wait 2>/dev/null
-    if (( NS_CREATED )); then
-        # anything still in the namespace was started by this script
-        for p in $(ip netns pids "$NS" 2>/dev/null); do stop_pid "$p" "leftover process"; done
-        ip netns del "$NS" 2>/dev/null || log "could not delete network namespace $NS"
-    fi
+    bench_stop_all
     rm -rf "$DL_DIR"
     if (( ! KEEP )); then
         rm -rf "$WORK/src.bin" "$WORK/warm.bin" "$EXP_NR" "$EXP_GA" "$WORK/state-nfsrepl"
@@ -166,92 +113,20 @@ trap 'exit 143' TERM
 
 # ------------------------------------------------------------------ namespace and servers
 
-ip netns add "$NS"
-NS_CREATED=1
-ip netns exec "$NS" ip link set lo up
-# runs a client command in the namespace as a child that the script waits for, so that SIGINT or
-# SIGTERM to this script is acted on at once (and cleanup stops the child) instead of after it
-run_client() {
-    local rc=0
-    ip netns exec "$NS" timeout "$TIMEOUT_S" "$@" &
-    CHILD=$!
-    wait "$CHILD" || rc=$?
-    CHILD=""
-    return $rc
-}
-
-cpu_ticks() { # utime+stime of a pid in clock ticks
-    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-HZ=$(getconf CLK_TCK)
-
-wait_ready() { # name pid url: nfs-ls (MOUNT MNT + NFS calls) succeeds within 90 s
-    local name=$1 pid=$2 u=$3 deadline=$((SECONDS + 90))
-    while ((SECONDS < deadline)); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited while starting (see $WORK/logs/$name.log)"
-        if ip netns exec "$NS" timeout 10 nfs-ls "$u" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.5
-    done
-    die "$name did not answer nfs-ls $u within 90 s (see $WORK/logs/$name.log)"
-}
+bench_netns_create
 
 # ganesha: minimal config, NFSv3 over TCP only, VFS FSAL
-cat > "$WORK/ganesha.conf" <<EOF
-NFS_CORE_PARAM {
-    NFS_Port = $GA_NFS;
-    MNT_Port = $GA_MNT;
-    Protocols = 3;
-    Enable_NLM = false;
-    Enable_RQUOTA = false;
-    Enable_UDP = false;
-}
-NFSV4 { Graceless = true; }
-EXPORT {
-    Export_Id = 1;
-    Path = "$EXP_GA";
-    Pseudo = "$EXP_GA";
-    Access_Type = RW;
-    Squash = No_Root_Squash;
-    SecType = sys;
-    Protocols = 3;
-    Transports = TCP;
-    FSAL { Name = VFS; }
-}
-EOF
-# rpcbind and ganesha share one mount namespace with a private /run
-cat > "$WORK/ganesha-helper.sh" <<EOF
-set -e
-mount -t tmpfs -o mode=755 nfsrepl-bench-run /run
-mkdir -p /run/rpcbind /run/ganesha
-rpcbind -f -w &
-echo \$! > "$WORK/rpcbind.pid"
-for i in \$(seq 100); do rpcinfo -p 127.0.0.1 >/dev/null 2>&1 && break; sleep 0.1; done
-ganesha.nfsd -F -f "$WORK/ganesha.conf" -L "$WORK/logs/ganesha.log" -p /run/ganesha/ganesha.pid -N NIV_EVENT &
-echo \$! > "$WORK/ganesha.pid"
-wait
-EOF
-log "starting rpcbind + ganesha.nfsd ($(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/null)) in namespace $NS"
-# (ip execs its command, so $! is the pid of the helper itself, not of a subshell)
-ip netns exec "$NS" bash "$WORK/ganesha-helper.sh" > "$WORK/logs/ganesha-helper.log" 2>&1 &
-GA_HELPER_PID=$!
-for ((i = 0; i < 100; i++)); do [[ -s $WORK/ganesha.pid ]] && break; sleep 0.1; done
-[[ -s $WORK/ganesha.pid ]] || die "ganesha did not start (see $WORK/logs/ganesha-helper.log)"
-GA_PID=$(cat "$WORK/ganesha.pid")
+{ ganesha_conf_core "$GA_NFS" "$GA_MNT"; ganesha_conf_export 1 "$EXP_GA" No_Root_Squash; } > "$WORK/ganesha.conf"
+ganesha_start "$WORK/ganesha.conf" # GA_HELPER_PID, GA_PID
 
 nr_args=(serve --export "$EXP_NR" --state-dir "$WORK/state-nfsrepl" --bind 127.0.0.1
          --nfs-port "$NR_NFS" --mount-port "$NR_MNT" --no-portmap)
 [[ -n $NFSREPL_WORKERS ]] && nr_args+=(--workers "$NFSREPL_WORKERS")
-log "starting nfsrepl (jar $jar_note; JVM flags from jvm.options: ${JVM_FLAGS[*]}) in namespace $NS"
-LC_ALL=C.UTF-8 ip netns exec "$NS" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main "${nr_args[@]}" \
-    > "$WORK/logs/nfsrepl.log" 2>&1 &
-NR_PID=$!
+nfsrepl_start "${nr_args[@]}" # NR_PID
 
 wait_ready ganesha "$GA_PID" "nfs://127.0.0.1$EXP_GA/?version=3&nfsport=$GA_NFS&mountport=$GA_MNT"
 wait_ready nfsrepl "$NR_PID" "nfs://127.0.0.1$EXP_NR/?version=3&nfsport=$NR_NFS&mountport=$NR_MNT"
-[[ $(ps -o comm= -p "$NR_PID") == java ]] || die "pid $NR_PID is not nfsrepl's JVM"
-[[ $(ps -o comm= -p "$GA_PID") == ganesha.nfsd ]] || die "pid $GA_PID is not ganesha.nfsd"
+bench_check_pids
 log "both servers answer (nfsrepl pid $NR_PID on $NR_NFS/$NR_MNT, ganesha pid $GA_PID on $GA_NFS/$GA_MNT)"
 
 # ------------------------------------------------------------------ helpers per server
@@ -448,12 +323,7 @@ for row in "${rows[@]}"; do
 done
 echo "(ratio > 1: nfsrepl does more per second -- except the p99 row, where > 1 means nfsrepl is slower;"
 echo " '!' marks a LoadGen figure from a run with errors, FAIL a failed or unverified transfer)"
-# log lines that may point at trouble; ganesha's startup always logs a few CRIT/WARN lines
-# (no D-Bus, no Kerberos keytab, no RADOS), so only its lines after start-up are counted
-n=$(grep -c -E -i 'error|exception|warn' "$WORK/logs/nfsrepl.log" || true)
-echo "nfsrepl log: $n lines with error/exception/warn"
-n=$(awk '/NFS SERVER INITIALIZED/ { on = 1; next } on' "$WORK/logs/ganesha.log" | grep -c -E 'CRIT|MAJ|WARN|FATAL' || true)
-echo "ganesha log: $n CRIT/MAJ/WARN/FATAL lines after start-up"
+bench_log_summary
 if (( FAILED )); then
     echo "SOME WORKLOADS FAILED OR HAD ERRORS (see above)"
     exit 1
