@@ -10,6 +10,9 @@ import dev.nfsrepl.fs.error.InvalException;
 import dev.nfsrepl.fs.error.TooSmallException;
 import dev.nfsrepl.nfs.xdr.*;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /** The NFSv3 procedures that only read: each turns decoded arguments into a result to encode. */
 final class Nfs3ReadProcedures {
@@ -121,24 +124,13 @@ final class Nfs3ReadProcedures {
             DirPage page = t.fs().readdir(t.who(), t.id(), a.cookie, Math.max(1, budget / 24), false);
             r.resok = new READDIR3resok();
             r.resok.cookieverf = COOKIE_VERIFIER.clone();
-            boolean complete = true;
-            for (DirEntry d : page.entries()) {
-                int size = 4 + 8 + 4 + pad(d.name()) + 8;
-                if (size > budget) {
-                    complete = false;
-                    break;
-                }
-                budget -= size;
+            r.resok.reply.eof = fit(page, budget, d -> 4 + 8 + 4 + pad(d.name()) + 8, d -> {
                 entry3 e = new entry3();
                 e.fileid = d.fileId();
                 e.name = d.name();
                 e.cookie = d.cookie();
-                r.resok.reply.entries.add(e);
-            }
-            if (r.resok.reply.entries.isEmpty() && !page.entries().isEmpty()) {
-                throw new TooSmallException("READDIR count " + a.count + " too small for one entry");
-            }
-            r.resok.reply.eof = complete && page.eof();
+                return e;
+            }, r.resok.reply.entries, "READDIR count " + a.count);
             r.resok.dir_attributes = Xdr3.postOp(Xdr3.attrOrNull(t.fs(), t.id()), t.fsid());
         } catch (FsException e) {
             r.status = e.status();
@@ -160,26 +152,16 @@ final class Nfs3ReadProcedures {
             DirPage page = t.fs().readdir(t.who(), t.id(), a.cookie, max, true);
             r.resok = new READDIRPLUS3resok();
             r.resok.cookieverf = COOKIE_VERIFIER.clone();
-            boolean complete = true;
-            for (DirEntry d : page.entries()) {
-                int size = entrySize + pad(d.name());
-                if (size > budget) {
-                    complete = false;
-                    break;
-                }
-                budget -= size;
+            Target dir = t;
+            r.resok.reply.eof = fit(page, budget, d -> entrySize + pad(d.name()), d -> {
                 entryplus3 e = new entryplus3();
                 e.fileid = d.fileId();
                 e.name = d.name();
                 e.cookie = d.cookie();
-                e.name_attributes = Xdr3.postOp(d.attr(), t.fsid());
-                e.name_handle = Xdr3.postOpFh(t.handle(d.fileId()));
-                r.resok.reply.entries.add(e);
-            }
-            if (r.resok.reply.entries.isEmpty() && !page.entries().isEmpty()) {
-                throw new TooSmallException("READDIRPLUS maxcount " + a.maxcount + " too small for one entry");
-            }
-            r.resok.reply.eof = complete && page.eof();
+                e.name_attributes = Xdr3.postOp(d.attr(), dir.fsid());
+                e.name_handle = Xdr3.postOpFh(dir.handle(d.fileId()));
+                return e;
+            }, r.resok.reply.entries, "READDIRPLUS maxcount " + a.maxcount);
             r.resok.dir_attributes = Xdr3.postOp(Xdr3.attrOrNull(t.fs(), t.id()), t.fsid());
         } catch (FsException e) {
             r.status = e.status();
@@ -251,6 +233,26 @@ final class Nfs3ReadProcedures {
             r.resfail = new PATHCONF3resfail();
         }
         return r;
+    }
+
+    /**
+     * Moves the entries of {@code page} that fit in {@code budget} bytes into {@code out}; returns
+     * the reply's eof: true only when every entry fit and the page was the directory's last.
+     */
+    private static <E> boolean fit(DirPage page, int budget, ToIntFunction<DirEntry> size, Function<DirEntry, E> entry,
+                                   List<E> out, String limit) throws TooSmallException {
+        for (DirEntry d : page.entries()) {
+            int n = size.applyAsInt(d);
+            if (n > budget) {
+                if (out.isEmpty()) {
+                    throw new TooSmallException(limit + " too small for one entry");
+                }
+                return false;
+            }
+            budget -= n;
+            out.add(entry.apply(d));
+        }
+        return page.eof();
     }
 
     private static int pad(String name) {
