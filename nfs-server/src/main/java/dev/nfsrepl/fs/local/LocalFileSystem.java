@@ -602,9 +602,10 @@ public final class LocalFileSystem implements FileSystem {
         }
         // java.nio changes mode and times through an fd it opens with O_NOFOLLOW (so a symlink
         // swapped in is never followed); opening a FIFO blocks until a writer exists, so hold one.
-        try (FileChannel writer = type == FileType.FIFO
+        FileChannel fifoWriter = type == FileType.FIFO
                 ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
-                : null) {
+                : null;
+        try {
             if (c.mode() != null && type != FileType.SYMLINK) {
                 Files.setAttribute(p, "unix:mode", c.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
             }
@@ -613,6 +614,10 @@ public final class LocalFileSystem implements FileSystem {
                 BasicFileAttributeView v = Files.getFileAttributeView(p, BasicFileAttributeView.class,
                         LinkOption.NOFOLLOW_LINKS);
                 v.setTimes(time(c.mtime(), now), time(c.atime(), now), null);
+            }
+        } finally {
+            if (fifoWriter != null) {
+                fifoWriter.close();
             }
         }
     }
