@@ -128,6 +128,7 @@ public final class NfsServer implements Closeable {
             }
             open.put(e.localDir(), fs);
         }
+        fs.setSyncMetadata(e.clients().stream().anyMatch(c -> c.options().sync()));
         return new PermissionCheckingFileSystem(fs);
     }
 

@@ -95,6 +95,7 @@ public final class LocalFileSystem implements FileSystem {
     private IdentityIndex index;
     private FileIdAllocator allocator;
     private volatile boolean indexComplete;
+    private volatile boolean syncMetadata = true;
     private volatile FsStat cachedStat;
     private volatile long cachedStatAt;
 
@@ -152,6 +153,16 @@ public final class LocalFileSystem implements FileSystem {
                     root, stateDir);
         }
         return this;
+    }
+
+    /**
+     * Whether namespace and attribute changes are made durable before they are acknowledged: true
+     * (the default, exports(5) {@code sync}) as NFS requires; false for an export all of whose
+     * clients are {@code async}, which, as with knfsd, trades a crash's last changes for speed.
+     * Data written FILE_SYNC and COMMIT are always synced.
+     */
+    public void setSyncMetadata(boolean sync) {
+        this.syncMetadata = sync;
     }
 
     public Path root() {
@@ -558,7 +569,7 @@ public final class LocalFileSystem implements FileSystem {
             if (n.stat.type() == FileType.REGULAR) {
                 Xattrs.remove(n.path, Xattrs.CREATE_VERIFIER);
             }
-            if (n.stat.type().carriesXattrs()) {
+            if (syncMetadata && n.stat.type().carriesXattrs()) {
                 Durable.syncObject(n.path); // SETATTR is acknowledged as stable, like every metadata change
             }
             return LocalStat.of(n.path).toAttr(id);
@@ -782,6 +793,9 @@ public final class LocalFileSystem implements FileSystem {
      * so that concurrent changes share an fsync.
      */
     private void durable(Node d) throws FsException {
+        if (!syncMetadata) {
+            return;
+        }
         try {
             dirSync.sync(d.id, d.path);
         } catch (IOException e) {

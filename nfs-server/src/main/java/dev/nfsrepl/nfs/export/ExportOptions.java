@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param anonUid  uid of the anonymous identity ({@code anonuid=}, default 65534)
  * @param anonGid  gid of the anonymous identity ({@code anongid=}, default 65534)
  * @param secure   {@code secure} (true, the default): requests must come from a source port below 1024
- * @param sync     {@code sync} (true, the default) or {@code async}; recorded, not interpreted here
+ * @param sync     {@code sync} (true, the default): metadata changes are durable before the reply;
+ *                 {@code async} on every client of an export skips those fsyncs (as knfsd's async)
  */
 public record ExportOptions(boolean readOnly, Squash squash, int anonUid, int anonGid, boolean secure, boolean sync) {
 
