@@ -61,7 +61,8 @@ public final class NfsServer implements Closeable {
         writeVerifier = new byte[8];
         new SecureRandom().nextBytes(writeVerifier);
         if (config.portmap()) {
-            portmap = new OncRpcEmbeddedPortmap();
+            // it first pings port 111 to find an rpcbind already running; on loopback half a second is plenty
+            portmap = new OncRpcEmbeddedPortmap(500, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         var drc = new DuplicateRequestCache(64 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
         var nfs = new Nfs3Service(table, writeVerifier, drc);

@@ -86,6 +86,7 @@ public final class LocalFileSystem implements FileSystem {
     private final Striped<ReadWriteLock> fileLocks = Striped.readWriteLock(1024);
     private final DirectoryListings listings = new DirectoryListings();
     private final DirectorySync dirSync = new DirectorySync();
+    private final Cache<Long, Seen> recentlySeen = CacheBuilder.newBuilder().maximumSize(200_000).build();
     /** FileIds a whole-tree search did not find: stale, never walked for again in this run. */
     private final Cache<Long, Boolean> searchedInVain = CacheBuilder.newBuilder().maximumSize(100_000).build();
 
@@ -100,6 +101,15 @@ public final class LocalFileSystem implements FileSystem {
     private volatile long cachedStatAt;
 
     private record Node(long id, Path path, LocalStat stat) {
+    }
+
+    /**
+     * Where an object was last verified (FileId xattr and inode) and its ctime then. While the
+     * path still holds that inode with that ctime, nothing about the object changed (setting an
+     * xattr, renaming or linking all change ctime; a new inode is another object), so the index
+     * and the xattr need not be read again. Anything else falls back to the full resolution.
+     */
+    private record Seen(Path path, long ino, long ctimeNanos) {
     }
 
     public LocalFileSystem(Path exportDir, Path stateDir, Clock clock) {
@@ -185,10 +195,22 @@ public final class LocalFileSystem implements FileSystem {
         if (id == rootId) {
             return new Node(id, root, statOrStale(root, id));
         }
+        Seen seen = recentlySeen.getIfPresent(id);
+        if (seen != null) {
+            try {
+                LocalStat st = LocalStat.of(seen.path);
+                if (st.ino() == seen.ino && st.ctimeNanos() == seen.ctimeNanos) {
+                    return new Node(id, seen.path, st); // unchanged since verified: same inode, same ctime
+                }
+            } catch (IOException e) {
+                // gone or moved: resolve through the index
+            }
+        }
         Path p = pathFromIndex(id);
         if (p != null) {
             Node n = verified(id, p);
             if (n != null) {
+                recentlySeen.put(id, new Seen(p, n.stat.ino(), n.stat.ctimeNanos()));
                 return n;
             }
         }
@@ -846,6 +868,7 @@ public final class LocalFileSystem implements FileSystem {
 
     /** The index's view after the name (dir, name) of object {@code c} went away. */
     private void dropLink(Node c, long dir, String name) {
+        recentlySeen.invalidate(c.id);
         if (c.stat.nlink() <= 1 || c.stat.type() == FileType.DIRECTORY) {
             index.forget(c.id);
             if (!c.stat.type().carriesXattrs()) {
