@@ -717,6 +717,9 @@ public final class LocalFileSystem implements FileSystem {
                 // UNCHECKED on an existing file: only the size (truncation) is applied, as knfsd does
                 if (attrs.size() != null) {
                     apply(p, FileType.REGULAR, new SetAttr(null, null, null, attrs.size(), null, null));
+                    if (syncMetadata) {
+                        Durable.syncObject(p); // the truncation is acknowledged as stable
+                    }
                 }
                 return id;
             }
