@@ -32,7 +32,10 @@ while [ "$(stat -c %s "$A/dd.out" 2>/dev/null || echo 0)" -lt 16777216 ] && [ $n
     usleep 50000
     n=$((n + 1))
 done
+# the size is what the client has cached; what matters is that dd (still writing or in its
+# final fsync) has not finished, so data the server never committed is in flight
 echo "@@KILLED_AT $(stat -c %s "$A/dd.out")"
+if kill -0 $dd_pid 2>/dev/null; then echo "@@DD_RUNNING_AT_KILL yes"; else echo "@@DD_RUNNING_AT_KILL no"; fi
 ask_host kill-restart
 wait $dd_pid
 dd_rc=$?
