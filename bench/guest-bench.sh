@@ -180,21 +180,7 @@ bash "$here/guest/build-bench-image.sh" "$IMG" > "$WORK/logs/build-image.log" 2>
 # ------------------------------------------------------------------ namespace and servers
 
 bench_netns_create
-{ ganesha_conf_core "$GA_NFS" "$GA_MNT"; ganesha_conf_export 1 "$EXP_GA" No_Root_Squash; } > "$WORK/ganesha.conf"
-ganesha_start "$WORK/ganesha.conf" # GA_HELPER_PID, GA_PID
-nr_args=(serve --export "$EXP_NR" --state-dir "$WORK/state-nfsrepl" --bind 127.0.0.1
-         --nfs-port "$NR_NFS" --mount-port "$NR_MNT" --no-portmap)
-[[ -n $NFSREPL_WORKERS ]] && nr_args+=(--workers "$NFSREPL_WORKERS")
-nfsrepl_start "${nr_args[@]}" # NR_PID
-wait_ready ganesha "$GA_PID" "nfs://127.0.0.1$EXP_GA/?version=3&nfsport=$GA_NFS&mountport=$GA_MNT"
-wait_ready nfsrepl "$NR_PID" "nfs://127.0.0.1$EXP_NR/?version=3&nfsport=$NR_NFS&mountport=$NR_MNT"
-bench_check_pids
-log "both servers answer (nfsrepl pid $NR_PID on $NR_NFS/$NR_MNT, ganesha pid $GA_PID on $GA_NFS/$GA_MNT)"
-
-declare -A PID=([nfsrepl]=$NR_PID [ganesha]=$GA_PID)
-declare -A EXP=([nfsrepl]=$EXP_NR [ganesha]=$EXP_GA)
-declare -A NPORT=([nfsrepl]=$NR_NFS [ganesha]=$GA_NFS)
-declare -A MPORT=([nfsrepl]=$NR_MNT [ganesha]=$GA_MNT)
+bench_start_servers
 alive() { kill -0 "${PID[$1]}" 2>/dev/null || die "$1 (pid ${PID[$1]}) is gone (see $WORK/logs/$1.log)"; }
 
 RESULTS="$WORK/results.tsv" # workload server round seconds detail

@@ -214,3 +214,22 @@ bench_log_summary() {
     n=$(awk '/NFS SERVER INITIALIZED/ { on = 1; next } on' "$WORK/logs/ganesha.log" | grep -c -E 'CRIT|MAJ|WARN|FATAL' || true)
     echo "ganesha log: $n CRIT/MAJ/WARN/FATAL lines after start-up"
 }
+
+# Starts ganesha (minimal config: NFSv3 over TCP, VFS FSAL) and nfsrepl in the namespace, each on
+# its export, waits until both answer, and sets PID, EXP, NPORT and MPORT keyed by server name.
+bench_start_servers() {
+    { ganesha_conf_core "$GA_NFS" "$GA_MNT"; ganesha_conf_export 1 "$EXP_GA" No_Root_Squash; } > "$WORK/ganesha.conf"
+    ganesha_start "$WORK/ganesha.conf" # GA_HELPER_PID, GA_PID
+    local nr_args=(serve --export "$EXP_NR" --state-dir "$WORK/state-nfsrepl" --bind 127.0.0.1
+                   --nfs-port "$NR_NFS" --mount-port "$NR_MNT" --no-portmap)
+    [[ -n $NFSREPL_WORKERS ]] && nr_args+=(--workers "$NFSREPL_WORKERS")
+    nfsrepl_start "${nr_args[@]}" # NR_PID
+    wait_ready ganesha "$GA_PID" "nfs://127.0.0.1$EXP_GA/?version=3&nfsport=$GA_NFS&mountport=$GA_MNT"
+    wait_ready nfsrepl "$NR_PID" "nfs://127.0.0.1$EXP_NR/?version=3&nfsport=$NR_NFS&mountport=$NR_MNT"
+    bench_check_pids
+    log "both servers answer (nfsrepl pid $NR_PID on $NR_NFS/$NR_MNT, ganesha pid $GA_PID on $GA_NFS/$GA_MNT)"
+    declare -gA PID=([nfsrepl]=$NR_PID [ganesha]=$GA_PID)
+    declare -gA EXP=([nfsrepl]=$EXP_NR [ganesha]=$EXP_GA)
+    declare -gA NPORT=([nfsrepl]=$NR_NFS [ganesha]=$GA_NFS)
+    declare -gA MPORT=([nfsrepl]=$NR_MNT [ganesha]=$GA_MNT)
+}
