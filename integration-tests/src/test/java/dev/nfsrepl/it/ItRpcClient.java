@@ -390,15 +390,20 @@ public final class ItRpcClient implements AutoCloseable {
     }
 
     public MKNOD3res mkfifo(byte[] dir, String name, int mode) throws IOException {
+        return call(nfs3_prot.NFSPROC3_MKNOD, mknodArgs(dir, name, nfs3_prot.NF3FIFO, mode), new MKNOD3res());
+    }
+
+    /** MKNOD arguments for a FIFO or socket; {@code mode} < 0 leaves the mode unset. */
+    private static MKNOD3args mknodArgs(byte[] dir, String name, int type, int mode) {
         MKNOD3args a = new MKNOD3args();
         a.where = dirop(dir, name);
         a.what = new mknoddata3();
-        a.what.type = nfs3_prot.NF3FIFO;
+        a.what.type = type;
         a.what.pipe_attributes = new sattr3();
         if (mode >= 0) {
             a.what.pipe_attributes.mode = new set_mode3(mode);
         }
-        return call(nfs3_prot.NFSPROC3_MKNOD, a, new MKNOD3res());
+        return a;
     }
 
     /** What {@link #mkfifoGuarded} saw: the reply, and whether the server only answered once unblocked. */
@@ -413,14 +418,7 @@ public final class ItRpcClient implements AutoCloseable {
      */
     public FifoCreation mkfifoGuarded(byte[] dir, String name, int mode, java.nio.file.Path onDisk,
                                       java.time.Duration patience) throws IOException {
-        MKNOD3args a = new MKNOD3args();
-        a.where = dirop(dir, name);
-        a.what = new mknoddata3();
-        a.what.type = nfs3_prot.NF3FIFO;
-        a.what.pipe_attributes = new sattr3();
-        if (mode >= 0) {
-            a.what.pipe_attributes.mode = new set_mode3(mode);
-        }
+        MKNOD3args a = mknodArgs(dir, name, nfs3_prot.NF3FIFO, mode);
         int normal = socket.getSoTimeout();
         int myXid = send(nfs3_prot.NFSPROC3_MKNOD, a);
         socket.setSoTimeout((int) patience.toMillis());
@@ -445,15 +443,7 @@ public final class ItRpcClient implements AutoCloseable {
 
     /** MKNOD of a Unix domain socket. */
     public MKNOD3res mksock(byte[] dir, String name, int mode) throws IOException {
-        MKNOD3args a = new MKNOD3args();
-        a.where = dirop(dir, name);
-        a.what = new mknoddata3();
-        a.what.type = nfs3_prot.NF3SOCK;
-        a.what.pipe_attributes = new sattr3();
-        if (mode >= 0) {
-            a.what.pipe_attributes.mode = new set_mode3(mode);
-        }
-        return call(nfs3_prot.NFSPROC3_MKNOD, a, new MKNOD3res());
+        return call(nfs3_prot.NFSPROC3_MKNOD, mknodArgs(dir, name, nfs3_prot.NF3SOCK, mode), new MKNOD3res());
     }
 
     public REMOVE3res remove(byte[] dir, String name) throws IOException {
