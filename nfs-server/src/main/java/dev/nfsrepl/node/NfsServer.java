@@ -11,6 +11,7 @@ import dev.nfsrepl.nfs.export.Export;
 import dev.nfsrepl.nfs.export.Exports;
 import dev.nfsrepl.nfs.rpc.BoundedRecordMarking;
 import dev.nfsrepl.nfs.rpc.DuplicateRequestCache;
+import dev.nfsrepl.nfs.rpc.OnWorkers;
 import dev.nfsrepl.nfs.xdr.nfs3_prot;
 import java.io.Closeable;
 import java.io.IOException;
@@ -23,6 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import org.dcache.oncrpc4j.portmap.OncRpcEmbeddedPortmap;
 import org.dcache.oncrpc4j.rpc.OncRpcProgram;
 import org.dcache.oncrpc4j.rpc.OncRpcSvc;
@@ -50,6 +55,8 @@ public final class NfsServer implements Closeable {
     private OncRpcSvc nfsSvc;
     private OncRpcSvc mountSvc;
     private byte[] writeVerifier;
+    /** Runs the procedures that may wait on the disk; cheap ones run on the network threads. */
+    private ExecutorService workers;
 
     public NfsServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -65,8 +72,10 @@ public final class NfsServer implements Closeable {
             portmap = new OncRpcEmbeddedPortmap(500, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         var drc = new DuplicateRequestCache(64 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
-        var nfs = new Nfs3Service(table, writeVerifier, drc);
-        var mount = new MountService(table);
+        workers = Executors.newFixedThreadPool(config.workers(),
+                new ThreadFactoryBuilder().setNameFormat("nfsrepl-worker-%d").build());
+        var nfs = new Nfs3Service(table, writeVerifier, drc, workers);
+        var mount = new OnWorkers(new MountService(table), workers);
         if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
                     new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs,
@@ -90,8 +99,7 @@ public final class NfsServer implements Closeable {
                 .withBindAddress(config.bind())
                 .withPort(port)
                 .withTCP()
-                .withWorkerThreadIoStrategy()
-                .withWorkerThreadPoolSize(config.workers());
+                .withSameThreadIoStrategy(); // the programs hand slow calls to our workers
         b = config.portmap() ? b.withAutoPublish() : b.withoutAutoPublish();
         programs.forEach(b::withRpcService);
         OncRpcSvc svc = b.build();
@@ -152,6 +160,17 @@ public final class NfsServer implements Closeable {
         }
         if (mountSvc != null) {
             mountSvc.stop();
+        }
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("NFS procedures still running after 10 s; closing the exports under them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers = null;
         }
         if (portmap != null) {
             portmap.shutdown();

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param nfsPort    TCP port of the NFS program (2049 by default; 0 picks a free one)
  * @param mountPort  TCP port of the MOUNT program (20048 by default; 0 picks a free one)
  * @param portmap    answer portmapper queries on port 111 (needs root and a free port 111)
- * @param workers    threads running NFS procedures
+ * @param workers    threads running the NFS procedures that may wait on the disk (reads and writes of data,
+ *                   namespace changes, listings); metadata reads are answered on the network threads
  */
 public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
                            boolean portmap, int workers) {

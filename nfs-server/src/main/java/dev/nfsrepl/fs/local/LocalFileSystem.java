@@ -3,6 +3,7 @@ package dev.nfsrepl.fs.local;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
+import dev.nfsrepl.fs.Blocking;
 import dev.nfsrepl.fs.Attr;
 import dev.nfsrepl.fs.CreateMode;
 import dev.nfsrepl.fs.DirEntry;
@@ -215,6 +216,7 @@ public final class LocalFileSystem implements FileSystem {
             }
         }
         // not indexed (after an unclean stop), or moved or copied outside the server
+        Blocking.mayBlock("search for FileId " + Long.toHexString(id));
         return search(id, p != null);
     }
 
@@ -346,6 +348,7 @@ public final class LocalFileSystem implements FileSystem {
     }
 
     private long adopt(long parent, Path p, String name) throws IOException, FsException {
+        Blocking.mayBlock("adoption of " + p);
         Lock lock = dirLocks.get(parent);
         lock.lock();
         try {
