@@ -781,13 +781,24 @@ public final class LocalFileSystem implements FileSystem {
         return id;
     }
 
-    /** Gives a just-made object its owner, mode, attributes and a new FileId. */
+    /**
+     * Gives a just-made object a new FileId, its owner, mode and attributes. Owner and mode are
+     * changed only where they differ from what the object was made with (a root caller's file,
+     * made with the default mode, needs neither), and the object is remembered as seen, so that
+     * the reply's attributes cost one stat.
+     */
     private long created(Identity who, Node d, Path p, String name, FileType type, SetAttr attrs)
             throws IOException, FsException {
+        LocalStat made = LocalStat.of(p);
+        long id = allocator.next();
+        index.addLink(id, made.ino(), d.id, name);
+        assignId(p, made, id);
+        Integer uid = attrs.uid();
+        Integer gid = attrs.gid();
         if (chownToCaller) {
             boolean setgidDir = (d.stat.mode() & 02000) != 0;
-            Files.setAttribute(p, "unix:uid", who.uid(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", setgidDir ? d.stat.gid() : who.gid(), LinkOption.NOFOLLOW_LINKS);
+            uid = uid != null ? uid : who.uid();
+            gid = gid != null ? gid : setgidDir ? d.stat.gid() : who.gid();
         }
         int defaultMode = type == FileType.DIRECTORY ? 0755 : 0644;
         int mode = attrs.mode() != null ? attrs.mode() : defaultMode;
@@ -796,13 +807,15 @@ public final class LocalFileSystem implements FileSystem {
         }
         // symlinks have no mode of their own; a socket got its mode when it was made (bindSocket)
         boolean modeless = type == FileType.SYMLINK || type == FileType.SOCKET;
-        SetAttr rest = new SetAttr(modeless ? null : mode, attrs.uid(), attrs.gid(), attrs.size(),
+        // the owner first: chown clears setuid/setgid bits that the mode may ask for
+        SetAttr owner = new SetAttr(null, uid != null && uid != made.uid() ? uid : null,
+                gid != null && gid != made.gid() ? gid : null, null, null, null);
+        SetAttr rest = new SetAttr(modeless || (mode & 07777) == made.mode() ? null : mode, null, null, attrs.size(),
                 attrs.atime(), attrs.mtime());
+        apply(p, type, owner);
         apply(p, type, rest);
         LocalStat st = LocalStat.of(p);
-        long id = allocator.next();
-        index.addLink(id, st.ino(), d.id, name);
-        assignId(p, st, id);
+        recentlySeen.put(id, new Seen(p, st.ino(), st.ctimeNanos()));
         return id;
     }
 
