@@ -16,6 +16,8 @@
 #                             the table shows the median
 #   BENCH_WARMUP [1]          1: one small untimed guest run per server first (JIT, caches)
 #   BENCH_WORK_DIR [mktemp -d /var/tmp/nfsrepl-gbench.XXXXXX]  exports, guest image, logs
+#   BENCH_FS_MIB [4096]       size of each server's own ext4 file system (a loop-mounted sparse
+#                             image in the work directory: export and state)
 #   BENCH_KEEP [0]            1: keep the exports too (by default logs/ and results.tsv stay)
 #   BENCH_CACHE_DIR [/var/tmp/nfsrepl-guest-bench]  the JDK source tar (made once, reused)
 #   BENCH_GUEST_TIMEOUT_S [3600]  limit for one guest run (boot to power-off)
@@ -40,6 +42,7 @@ UNTAR=${BENCH_UNTAR:-1}
 ROUNDS=${BENCH_ROUNDS:-1}
 WARMUP=${BENCH_WARMUP:-1}
 KEEP=${BENCH_KEEP:-0}
+FS_MIB=${BENCH_FS_MIB:-4096}
 CACHE=${BENCH_CACHE_DIR:-/var/tmp/nfsrepl-guest-bench}
 GUEST_TIMEOUT_S=${BENCH_GUEST_TIMEOUT_S:-3600}
 GUEST_MEM=${BENCH_GUEST_MEM_MIB:-1024}
@@ -51,7 +54,7 @@ NR_NFS=2049 NR_MNT=20048
 GA_NFS=12049 GA_MNT=12048
 NS="nfsrepl-gbench-$$"
 
-for v in DD_MIB FIO_MIB FIO_S FILES UNTAR ROUNDS WARMUP GUEST_TIMEOUT_S GUEST_MEM GUEST_SMP; do
+for v in DD_MIB FIO_MIB FIO_S FILES UNTAR ROUNDS WARMUP GUEST_TIMEOUT_S GUEST_MEM GUEST_SMP FS_MIB; do
     [[ ${!v} =~ ^[0-9]+$ ]] || { echo "guest-bench.sh: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
 (( ROUNDS >= 1 && GUEST_SMP >= 1 && GUEST_MEM >= 256 )) || { echo "guest-bench.sh: bad ROUNDS/GUEST_SMP/GUEST_MEM" >&2; exit 2; }
@@ -94,9 +97,10 @@ else
     WORK=$(mktemp -d /var/tmp/nfsrepl-gbench.XXXXXX)
 fi
 WORK=$(cd "$WORK" && pwd)
-EXP_NR="$WORK/export-nfsrepl"
-EXP_GA="$WORK/export-ganesha"
-mkdir -p "$EXP_NR" "$EXP_GA" "$WORK/state-nfsrepl" "$WORK/logs" "$WORK/guest"
+mkdir -p "$WORK/logs" "$WORK/guest"
+EXP_NR="$WORK/fs-nfsrepl/export"
+EXP_GA="$WORK/fs-ganesha/export"
+STATE_NR="$WORK/fs-nfsrepl/state"
 FAILED=0
 TIMEOUT_S=$GUEST_TIMEOUT_S # run_client's limit: one guest run
 
@@ -110,7 +114,7 @@ cleanup() {
     bench_stop_all
     rm -rf "$WORK/guest"
     if (( ! KEEP )); then
-        rm -rf "$EXP_NR" "$EXP_GA" "$WORK/state-nfsrepl"
+        rm -f "$WORK/fs-nfsrepl.img" "$WORK/fs-ganesha.img"
     fi
     echo "logs: $WORK/logs" >&2
     exit $rc
@@ -179,6 +183,9 @@ bash "$here/guest/build-bench-image.sh" "$IMG" > "$WORK/logs/build-image.log" 2>
 
 # ------------------------------------------------------------------ namespace and servers
 
+bench_export_fs nfsrepl
+bench_export_fs ganesha
+mkdir -p "$EXP_NR" "$EXP_GA" "$STATE_NR"
 bench_netns_create
 bench_start_servers
 alive() { kill -0 "${PID[$1]}" 2>/dev/null || die "$1 (pid ${PID[$1]}) is gone (see $WORK/logs/$1.log)"; }
@@ -269,7 +276,7 @@ EOF
 if (( WARMUP )); then
     log "warm-up (not in the table): a small guest run per server"
     for s in nfsrepl ganesha; do
-        guest "$s" 0 $((DD_MIB < 64 ? DD_MIB : 64)) 16 $((FIO_S < 3 ? FIO_S : 3)) $((FILES < 200 ? FILES : 200)) 0
+        guest "$s" 0 $((DD_MIB < 64 ? DD_MIB : 64)) 16 $((FIO_S < 5 ? FIO_S : 5)) $((FILES < 2000 ? FILES : 2000)) 0
     done
 fi
 for ((r = 1; r <= ROUNDS; r++)); do

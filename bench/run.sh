@@ -16,6 +16,8 @@
 #   BENCH_ROUNDS [1]          repeat every workload; the table shows the median, the order of
 #                             the two servers flips every round
 #   BENCH_WORK_DIR [mktemp -d /var/tmp/nfsrepl-bench.XXXXXX]  sources, exports, logs
+#   BENCH_FS_MIB [2*FILE_MIB+2048]  size of each server's own ext4 file system (a loop-mounted
+#                             sparse image in the work directory: export and state)
 #   BENCH_KEEP [0]            1: keep the whole BENCH_WORK_DIR (exports, source file); by default
 #                             only its small logs/ and results.tsv are kept
 #   BENCH_TIMEOUT_S [1800]    limit for each single client command (nfs-cp, LoadGen)
@@ -39,6 +41,7 @@ LG_WARMUP=${BENCH_LOADGEN_WARMUP:-200}
 WARMUP=${BENCH_WARMUP:-1}
 ROUNDS=${BENCH_ROUNDS:-1}
 KEEP=${BENCH_KEEP:-0}
+FS_MIB=${BENCH_FS_MIB:-$(( 2 * ${BENCH_FILE_MIB:-1024} + 2048 ))}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-1800}
 NFSREPL_WORKERS=${BENCH_NFSREPL_WORKERS:-}
 
@@ -47,7 +50,7 @@ NR_NFS=2049 NR_MNT=20048
 GA_NFS=12049 GA_MNT=12048
 NS="nfsrepl-bench-$$"
 
-for v in FILE_MIB FILES CLIENTS FILE_SIZE LG_WARMUP ROUNDS TIMEOUT_S; do
+for v in FILE_MIB FILES CLIENTS FILE_SIZE LG_WARMUP ROUNDS TIMEOUT_S FS_MIB; do
     [[ ${!v} =~ ^[0-9]+$ && ${!v} -ge 0 ]] || { echo "run.sh: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
 # LoadGen stops sending by itself a little before the hard time limit, so it still reports
@@ -79,9 +82,10 @@ else
     WORK=$(mktemp -d /var/tmp/nfsrepl-bench.XXXXXX)
 fi
 WORK=$(cd "$WORK" && pwd)
-EXP_NR="$WORK/export-nfsrepl"
-EXP_GA="$WORK/export-ganesha"
-mkdir -p "$EXP_NR" "$EXP_GA" "$WORK/state-nfsrepl" "$WORK/logs"
+mkdir -p "$WORK/logs"
+EXP_NR="$WORK/fs-nfsrepl/export"
+EXP_GA="$WORK/fs-ganesha/export"
+STATE_NR="$WORK/fs-nfsrepl/state"
 # downloads go to a RAM disk when there is room, so the client's local disk is not measured
 DL_DIR="$WORK/dl"
 shm_free_mib=$(df -Pm /dev/shm 2>/dev/null | awk 'NR==2 {print $4}')
@@ -102,7 +106,7 @@ cleanup() {
     bench_stop_all
     rm -rf "$DL_DIR"
     if (( ! KEEP )); then
-        rm -rf "$WORK/src.bin" "$WORK/warm.bin" "$EXP_NR" "$EXP_GA" "$WORK/state-nfsrepl"
+        rm -f "$WORK/src.bin" "$WORK/warm.bin" "$WORK/fs-nfsrepl.img" "$WORK/fs-ganesha.img"
     fi
     echo "logs: $WORK/logs" >&2
     exit $rc
@@ -113,6 +117,9 @@ trap 'exit 143' TERM
 
 # ------------------------------------------------------------------ namespace and servers
 
+bench_export_fs nfsrepl
+bench_export_fs ganesha
+mkdir -p "$EXP_NR" "$EXP_GA" "$STATE_NR"
 bench_netns_create
 
 bench_start_servers
