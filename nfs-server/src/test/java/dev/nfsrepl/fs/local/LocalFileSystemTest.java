@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nfsrepl.fs.Attr;
+import dev.nfsrepl.fs.Blocking;
 import dev.nfsrepl.fs.CreateMode;
 import dev.nfsrepl.fs.DirEntry;
 import dev.nfsrepl.fs.DirPage;
@@ -18,6 +20,7 @@ import dev.nfsrepl.fs.Stability;
 import dev.nfsrepl.fs.TimeSpec;
 import dev.nfsrepl.fs.error.BadTypeException;
 import dev.nfsrepl.fs.error.ExistException;
+import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.fs.error.IsDirException;
 import dev.nfsrepl.fs.error.NoEntException;
 import dev.nfsrepl.fs.error.NotDirException;
@@ -158,6 +161,41 @@ class LocalFileSystemTest {
         assertEquals(id, fs.lookup(ROOT, fs.rootId(), "ondisk"));
         assertEquals(copy, fs.lookup(ROOT, fs.rootId(), "copy"));
         assertEquals("made outside", content(copy));
+    }
+
+    @Test
+    void adoptionOnANetworkThreadIsRefusedBeforeItChangesAnything() throws Exception {
+        Files.writeString(export.resolve("ondisk"), "made outside");
+        assertThrows(Blocking.WouldBlockException.class, () -> Blocking.forbidden(() -> {
+            try {
+                return fs.lookup(ROOT, fs.rootId(), "ondisk");
+            } catch (FsException e) {
+                throw new AssertionError(e);
+            }
+        }));
+        assertNull(Xattrs.read(export.resolve("ondisk"), Xattrs.FILE_ID), "no FileId was assigned");
+        long id = fs.lookup(ROOT, fs.rootId(), "ondisk"); // on a worker: adopted
+        assertEquals(id, Xattrs.readLong(export.resolve("ondisk"), Xattrs.FILE_ID));
+        assertEquals(id, (long) Blocking.forbidden(() -> {
+            try {
+                return fs.lookup(ROOT, fs.rootId(), "ondisk"); // known now: answered without waiting
+            } catch (FsException e) {
+                throw new AssertionError(e);
+            }
+        }));
+    }
+
+    @Test
+    void createGivesTheOwnerBeforeTheModeSoSetuidSurvives() throws Exception {
+        long id = fs.create(ROOT, fs.rootId(), "suid", CreateMode.GUARDED,
+                new SetAttr(04755, 1000, 1000, null, null, null), null);
+        Attr a = fs.getattr(id);
+        assertEquals(04755, a.mode());
+        assertEquals(1000, a.uid());
+        assertEquals(1000, a.gid());
+        long plain = fs.create(ROOT, fs.rootId(), "plain", CreateMode.GUARDED, SetAttr.mode(0644), null);
+        assertEquals(0644, fs.getattr(plain).mode());
+        assertEquals(0, fs.getattr(plain).uid());
     }
 
     @Test
