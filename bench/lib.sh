@@ -244,8 +244,16 @@ bench_log_summary() {
 bench_start_servers() {
     { ganesha_conf_core "$GA_NFS" "$GA_MNT"; ganesha_conf_export 1 "$EXP_GA" No_Root_Squash; } > "$WORK/ganesha.conf"
     ganesha_start "$WORK/ganesha.conf" # GA_HELPER_PID, GA_PID
-    local nr_args=(serve --export "$EXP_NR" --state-dir "$STATE_NR" --bind 127.0.0.1
-                   --nfs-port "$NR_NFS" --mount-port "$NR_MNT" --no-portmap)
+    local nr_args=(serve --state-dir "$STATE_NR" --bind 127.0.0.1 --nfs-port "$NR_NFS" --mount-port "$NR_MNT"
+                   --no-portmap)
+    if [[ ${NFSREPL_ASYNC:-0} == 1 ]]; then
+        # what nfsrepl costs when it, like ganesha's VFS FSAL, does not fsync namespace changes
+        echo "$EXP_NR 127.0.0.0/8(rw,no_root_squash,insecure,async)" > "$WORK/exports-nfsrepl"
+        nr_args+=(--exports "$WORK/exports-nfsrepl")
+        log "nfsrepl's export is async (BENCH_NFSREPL_ASYNC=1): namespace changes and SETATTR are not synced"
+    else
+        nr_args+=(--export "$EXP_NR")
+    fi
     [[ -n $NFSREPL_WORKERS ]] && nr_args+=(--workers "$NFSREPL_WORKERS")
     nfsrepl_start "${nr_args[@]}" # NR_PID
     wait_ready ganesha "$GA_PID" "nfs://127.0.0.1$EXP_GA/?version=3&nfsport=$GA_NFS&mountport=$GA_MNT"
