@@ -37,7 +37,8 @@ record Target(FileSystem fs, int fsid, long id, Identity who, ExportOptions opti
             throw new RoFsException("export " + e.export().pseudoPath() + " is read-only for "
                     + caller.address().getHostAddress());
         }
-        return new Target(e.fs(), h.fsid(), h.fileId(), opts.map(caller.identityOrNobody()), opts);
+        Identity who = opts.map(caller.identityOrNobody()).from(caller.address(), caller.xid());
+        return new Target(e.fs(), h.fsid(), h.fileId(), who, opts);
     }
 
     /** A second object of the same request (RENAME's target directory, LINK's directory). */

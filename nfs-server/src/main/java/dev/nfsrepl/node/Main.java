@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.nfsrepl.journal.JournalConfig;
+import dev.nfsrepl.replication.log.LogConfig;
+import java.time.Duration;
 
 /** The {@code nfsrepl} command line. */
 @Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class},
@@ -55,6 +58,23 @@ public final class Main {
                 description = "Threads running NFS procedures (default: ${DEFAULT-VALUE}).")
         int workers;
 
+        @Option(names = "--journal", description = "Journal every change of every export into this directory "
+                + "(outside every export; one subdirectory per export). Default: no journal.")
+        Path journal;
+
+        @Option(names = "--journal-retention-mib", defaultValue = "8192",
+                description = "Delete the oldest journal segments beyond this size, MiB (default: ${DEFAULT-VALUE}).")
+        long journalRetentionMib;
+
+        @Option(names = "--journal-retention-hours", defaultValue = "168",
+                description = "Delete journal segments older than this, hours (default: ${DEFAULT-VALUE}).")
+        long journalRetentionHours;
+
+        @Option(names = "--journal-checkpoint-seconds", defaultValue = "5",
+                description = "Flush the tree and advance the journal's applied point this often, s "
+                        + "(default: ${DEFAULT-VALUE}); recovery after a crash re-applies at most this much.")
+        long journalCheckpointSeconds;
+
         @Override
         public Integer call() throws Exception {
             if (export == null && exportsFile == null) {
@@ -66,6 +86,12 @@ public final class Main {
             boolean pm = portmap != null ? portmap : root;
             ServerConfig cfg = new ServerConfig(export == null ? null : export.toAbsolutePath(), exportsFile, state,
                     bind, nfsPort, mountPort, pm, workers);
+            if (journal != null) {
+                LogConfig log = LogConfig.DEFAULTS.withRetention(journalRetentionMib << 20,
+                        Duration.ofHours(journalRetentionHours));
+                cfg = cfg.withJournal(new JournalConfig(journal.toAbsolutePath(), log,
+                        Duration.ofSeconds(Math.max(1, journalCheckpointSeconds))));
+            }
             NfsServer server = new NfsServer(cfg, Clock.systemUTC()).start();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,8 @@ package dev.nfsrepl.node;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.PermissionCheckingFileSystem;
 import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.journal.Journal;
+import dev.nfsrepl.journal.RecordingFileSystem;
 import dev.nfsrepl.nfs.ExportTable;
 import dev.nfsrepl.nfs.ExportedFs;
 import dev.nfsrepl.nfs.MountService;
@@ -24,7 +26,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
@@ -51,6 +55,8 @@ public final class NfsServer implements Closeable {
     private final Clock clock;
     private final ExportTable table = new ExportTable();
     private final Map<Path, LocalFileSystem> open = new HashMap<>();
+    private final Map<Path, Journal> journals = new java.util.concurrent.ConcurrentHashMap<>();
+    private ScheduledExecutorService checkpoints;
     private OncRpcEmbeddedPortmap portmap;
     private OncRpcSvc nfsSvc;
     private OncRpcSvc mountSvc;
@@ -65,6 +71,12 @@ public final class NfsServer implements Closeable {
 
     public synchronized NfsServer start() throws IOException {
         loadExports();
+        if (config.journal() != null) {
+            long every = config.journal().checkpointInterval().toMillis();
+            checkpoints = Executors.newSingleThreadScheduledExecutor(
+                    new ThreadFactoryBuilder().setNameFormat("nfsrepl-checkpoint").setDaemon(true).build());
+            checkpoints.scheduleWithFixedDelay(this::checkpointJournals, every, every, TimeUnit.MILLISECONDS);
+        }
         writeVerifier = new byte[8];
         new SecureRandom().nextBytes(writeVerifier);
         if (config.portmap()) {
@@ -127,9 +139,7 @@ public final class NfsServer implements Closeable {
         LocalFileSystem fs = open.get(e.localDir());
         if (fs == null) {
             // keyed by the local directory, so that changing an export's fsid or pseudo path keeps its state
-            CRC32C crc = new CRC32C();
-            crc.update(e.localDir().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-            Path state = config.stateDir().resolve("export-" + Long.toHexString(crc.getValue()));
+            Path state = config.stateDir().resolve(exportKey(e));
             try {
                 fs = new LocalFileSystem(e.localDir(), state, clock).start();
             } catch (IOException ex) {
@@ -137,8 +147,40 @@ public final class NfsServer implements Closeable {
             }
             open.put(e.localDir(), fs);
         }
-        fs.setSyncMetadata(e.clients().stream().anyMatch(c -> c.options().sync()));
-        return new PermissionCheckingFileSystem(fs);
+        if (config.journal() == null) {
+            fs.setSyncMetadata(e.clients().stream().anyMatch(c -> c.options().sync()));
+            return new PermissionCheckingFileSystem(fs);
+        }
+        fs.setSyncMetadata(false); // the journal makes changes durable
+        Journal j = journals.get(e.localDir());
+        if (j == null) {
+            Path dir = config.journal().dir().resolve(exportKey(e));
+            try {
+                j = Journal.open(dir, fs, config.journal().log(), clock);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot open the journal of export " + e.localDir() + " in " + dir, ex);
+            }
+            journals.put(e.localDir(), j);
+        }
+        return new PermissionCheckingFileSystem(new RecordingFileSystem(fs, j));
+    }
+
+    private static String exportKey(Export e) {
+        CRC32C crc = new CRC32C();
+        crc.update(e.localDir().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        return "export-" + Long.toHexString(crc.getValue());
+    }
+
+    /** Flushes each journaled export and advances its applied point; then applies the journal's retention. */
+    private void checkpointJournals() {
+        for (Journal j : List.copyOf(journals.values())) {
+            try {
+                j.checkpoint();
+                j.log().applyRetention(j.appliedPoint() + 1);
+            } catch (IOException | RuntimeException ex) {
+                LOG.error("checkpoint of journal {} failed", j.log().dir(), ex);
+            }
+        }
     }
 
     public int nfsPort() {
@@ -176,6 +218,18 @@ public final class NfsServer implements Closeable {
             portmap.shutdown();
             portmap = null;
         }
+        if (checkpoints != null) {
+            checkpoints.shutdownNow();
+            checkpoints = null;
+        }
+        for (Journal j : journals.values()) {
+            try {
+                j.close();
+            } catch (IOException e) {
+                LOG.error("closing journal {}", j.log().dir(), e);
+            }
+        }
+        journals.clear();
         for (LocalFileSystem fs : open.values()) {
             fs.close();
         }

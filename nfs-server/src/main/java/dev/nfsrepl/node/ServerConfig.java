@@ -1,5 +1,6 @@
 package dev.nfsrepl.node;
 
+import dev.nfsrepl.journal.JournalConfig;
 import java.nio.file.Path;
 
 /**
@@ -14,9 +15,19 @@ import java.nio.file.Path;
  * @param portmap    answer portmapper queries on port 111 (needs root and a free port 111)
  * @param workers    threads running the NFS procedures that may wait on the disk (reads and writes of data,
  *                   namespace changes, listings); metadata reads are answered on the network threads
+ * @param journal    where and how every change is journaled, or null for no journal
  */
 public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
-                           boolean portmap, int workers) {
+                           boolean portmap, int workers, JournalConfig journal) {
+
+    public ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
+                        boolean portmap, int workers) {
+        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null);
+    }
+
+    public ServerConfig withJournal(JournalConfig j) {
+        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, j);
+    }
 
     public static final int DEFAULT_NFS_PORT = 2049;
     public static final int DEFAULT_MOUNT_PORT = 20048;

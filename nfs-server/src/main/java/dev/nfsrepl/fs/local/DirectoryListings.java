@@ -80,6 +80,14 @@ final class DirectoryListings {
         }
     }
 
+    /** The directory's times were changed by the server itself (not its entries): the listing stays valid. */
+    void retimed(long dirId, LocalStat newDirStat) {
+        Listing l = cache.getIfPresent(dirId);
+        if (l != null) {
+            cache.put(dirId, new Listing(l.byCookie, newDirStat.mtimeNanos(), newDirStat.ctimeNanos()));
+        }
+    }
+
     void forget(long dirId) {
         cache.invalidate(dirId);
     }

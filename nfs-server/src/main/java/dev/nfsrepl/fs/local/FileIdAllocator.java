@@ -87,6 +87,29 @@ public final class FileIdAllocator {
         return ((long) epoch << EPOCH_SHIFT) | next++;
     }
 
+    /**
+     * Notes that {@code id} exists (made elsewhere: a primary, a replayed journal), so that this
+     * allocator never issues it: ids of its epoch are issued past it, and an id of a later epoch
+     * moves the allocator to that epoch.
+     */
+    public synchronized void observe(long id) {
+        int e = (int) (id >>> EPOCH_SHIFT);
+        long counter = id & COUNTER_MASK;
+        try {
+            if (e > epoch) {
+                newEpoch(e);
+            }
+            if (e == epoch && counter >= next) {
+                next = counter + 1;
+                if (next > reserved) {
+                    persist(Math.min(next + CHUNK, COUNTER_MASK));
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot reserve FileIds in " + stateFile, ex);
+        }
+    }
+
     /** True when this allocator's state file was created by this open: nothing was issued from it before. */
     public boolean isNew() {
         return isNew;

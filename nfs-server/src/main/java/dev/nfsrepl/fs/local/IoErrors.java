@@ -31,12 +31,12 @@ import java.util.Locale;
  * Maps the {@link IOException}s of java.nio to typed NFS failures. java.nio reports most errno
  * values only through the message (strerror text), so those are matched by text.
  */
-final class IoErrors {
+public final class IoErrors {
 
     private IoErrors() {
     }
 
-    static FsException map(IOException e, String what) {
+    public static FsException map(IOException e, String what) {
         String msg = what + ": " + describe(e);
         if (e instanceof NoSuchFileException) {
             return new NoEntException(msg, e);

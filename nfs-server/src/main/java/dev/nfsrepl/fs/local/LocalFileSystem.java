@@ -99,6 +99,8 @@ public final class LocalFileSystem implements FileSystem {
     private volatile boolean indexComplete;
     private volatile boolean syncMetadata = true;
     private volatile FsStat cachedStat;
+    private long givenRootId;
+    private int givenGeneration;
     private volatile long cachedStatAt;
 
     private record Node(long id, Path path, LocalStat stat) {
@@ -118,6 +120,17 @@ public final class LocalFileSystem implements FileSystem {
         this.stateDir = stateDir;
         this.clock = clock;
         this.chownToCaller = isRoot();
+    }
+
+    /**
+     * For a tree that copies another export (a backup, a replayed journal): on first use, the root
+     * takes this FileId and handle generation instead of new ones, so that records naming the
+     * other export's root apply here, and its handles stay valid here. Call before {@link #start}.
+     */
+    public LocalFileSystem withIdentity(long rootId, int generation) {
+        this.givenRootId = rootId;
+        this.givenGeneration = generation;
+        return this;
     }
 
     /** Opens the identity index and reads (or, on first use, assigns) the root's identity. */
@@ -146,8 +159,11 @@ public final class LocalFileSystem implements FileSystem {
             servedBefore = false;
         }
         if (!servedBefore) {
-            rootId = allocator.next();
-            generation = new SecureRandom().nextInt() | 1;
+            if (givenRootId != 0) {
+                allocator.observe(givenRootId);
+            }
+            rootId = givenRootId != 0 ? givenRootId : allocator.next();
+            generation = givenRootId != 0 ? givenGeneration : new SecureRandom().nextInt() | 1;
             Xattrs.write(root, Xattrs.GENERATION, ByteBuffer.allocate(4).putInt(generation).array());
             Xattrs.writeLong(root, Xattrs.FILE_ID, rootId);
             LOG.info("export {}: new identity, root FileId {} generation {}", root, Long.toHexString(rootId),
@@ -188,6 +204,169 @@ public final class LocalFileSystem implements FileSystem {
     @Override
     public int generation() {
         return generation;
+    }
+
+    // ---------------------------------------------------------------- for the journal and replicas
+
+    /** A new FileId, never issued before (see {@link FileIdAllocator}). */
+    public long newFileId() {
+        return allocator.next();
+    }
+
+    /** The FileId epoch this export issues ids in. */
+    public int epoch() {
+        return allocator.epoch();
+    }
+
+    /** The FileId of {@code name} in {@code dir}, or 0 when there is no such name. */
+    public long idAt(long dir, String name) throws FsException {
+        Node d = dirNode(dir);
+        Path p = d.path.resolve(name);
+        LocalStat st = statIfExists(p);
+        if (st == null) {
+            return 0;
+        }
+        try {
+            return identify(dir, p, name, st);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "lookup " + p);
+        }
+    }
+
+    /** {@link #storedIdAt}: an object is there but carries no FileId of its own. */
+    public static final long UNIDENTIFIED = -1;
+
+    /**
+     * As {@link #idAt}, but never adopting: {@link #UNIDENTIFIED} for an object without a FileId
+     * of its own (made outside the server, or by a create interrupted before it stored the id).
+     */
+    public long storedIdAt(long dir, String name) throws FsException {
+        Node d = dirNode(dir);
+        Path p = d.path.resolve(name);
+        LocalStat st = statIfExists(p);
+        if (st == null) {
+            return 0;
+        }
+        try {
+            long id = storedId(p, st);
+            IdentityIndex.Entry e = id == 0 ? null : index.entry(id);
+            if (id == 0 || id == rootId || (e != null && e.ino() != st.ino())) {
+                return UNIDENTIFIED;
+            }
+            if (e == null || !e.links().contains(new IdentityIndex.Link(dir, name))) {
+                index.addLink(id, st.ino(), dir, name);
+            }
+            return id;
+        } catch (IOException e) {
+            throw IoErrors.map(e, "lookup " + p);
+        }
+    }
+
+    /** Gives the object at {@code name}, which has no FileId of its own, the FileId {@code id}. */
+    public void claim(long dir, String name, long id) throws FsException {
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Path p = d.path.resolve(name);
+            LocalStat st = LocalStat.of(p);
+            allocator.observe(id);
+            assignId(p, st, id);
+            index.addLink(id, st.ino(), dir, name);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "claim " + name + " in " + d.path + " as " + Long.toHexString(id));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What a new object of {@code type} made in {@code dir} for {@code who} is given, every field
+     * resolved: the owner (the caller's when the server runs as root, else the server's; the
+     * directory's group when it is setgid), the mode (0644, 0755 for directories, setgid inherited
+     * by directories), the size, and times ({@code nowNanos} unless the client set them).
+     */
+    public SetAttr initialAttrs(Identity who, long dir, FileType type, SetAttr requested, long nowNanos)
+            throws FsException {
+        Node d = dirNode(dir);
+        boolean setgidDir = (d.stat.mode() & 02000) != 0;
+        int uid = requested.uid() != null ? requested.uid() : chownToCaller ? who.uid() : ProcessIds.UID;
+        int gid = requested.gid() != null ? requested.gid()
+                : setgidDir ? d.stat.gid() : chownToCaller ? who.gid() : ProcessIds.GID;
+        int mode = type == FileType.SYMLINK ? 0777
+                : requested.mode() != null ? requested.mode() & 07777 : type == FileType.DIRECTORY ? 0755 : 0644;
+        if (type == FileType.DIRECTORY && setgidDir) {
+            mode |= 02000;
+        }
+        TimeSpec atime = resolved(requested.atime(), nowNanos);
+        TimeSpec mtime = resolved(requested.mtime(), nowNanos);
+        return new SetAttr(mode, uid, gid, requested.size(), atime, mtime);
+    }
+
+    private static TimeSpec resolved(TimeSpec t, long nowNanos) {
+        return t == null || t.serverTime() ? TimeSpec.at(nowNanos) : t;
+    }
+
+    /**
+     * Makes {@code name} in {@code dir} with FileId {@code id} and exactly {@code attrs} (from
+     * {@link #initialAttrs}): how the journal and replicas create objects, so that every copy of
+     * the tree gives an object the same identity. {@code verifier}: an exclusive create's (or
+     * null). Not made durable here: the journal is.
+     */
+    public void createWithId(long dir, String name, FileType type, long id, SetAttr attrs, String symlinkTarget,
+                             byte[] verifier) throws FsException {
+        Maker maker = switch (type) {
+            case REGULAR -> p -> {
+                Files.createFile(p);
+                if (verifier != null) {
+                    Xattrs.write(p, Xattrs.CREATE_VERIFIER, verifier);
+                }
+            };
+            case DIRECTORY -> Files::createDirectory;
+            case SYMLINK -> p -> Files.createSymbolicLink(p, p.getFileSystem().getPath(symlinkTarget));
+            case FIFO -> LocalFileSystem::mkfifo;
+            case SOCKET -> p -> bindSocket(p, attrs.mode() != null ? attrs.mode() : 0644);
+            default -> throw new BadTypeException("cannot create objects of type " + type);
+        };
+        allocator.observe(id);
+        make(Identity.ROOT, dir, name, type, type == FileType.SYMLINK ? attrs.withoutMode() : attrs, maker, id);
+    }
+
+    /** Sets an object's times (null: unchanged), keeping a directory's cached listing. */
+    public void setTimes(long id, Long atimeNanos, Long mtimeNanos) throws FsException {
+        Node n = node(id);
+        SetAttr times = new SetAttr(null, null, null, null, atimeNanos == null ? null : TimeSpec.at(atimeNanos),
+                mtimeNanos == null ? null : TimeSpec.at(mtimeNanos));
+        boolean dir = n.stat.type() == FileType.DIRECTORY;
+        Lock lock = dir ? dirLocks.get(id) : null;
+        if (lock != null) {
+            lock.lock();
+        }
+        try {
+            apply(n.path, n.stat.type(), times);
+            if (dir) {
+                listings.retimed(id, LocalStat.of(n.path));
+            }
+        } catch (IOException e) {
+            throw IoErrors.map(e, "set times of " + n.path);
+        } finally {
+            if (lock != null) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The verifier an exclusive create left with a regular file (until its first SETATTR), or null. */
+    public byte[] createVerifier(long id) throws FsException {
+        Node n = node(id);
+        if (n.stat.type() != FileType.REGULAR) {
+            return null;
+        }
+        try {
+            return Xattrs.read(n.path, Xattrs.CREATE_VERIFIER);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "read create verifier of " + n.path);
+        }
     }
 
     // ---------------------------------------------------------------- resolution
@@ -687,7 +866,7 @@ public final class LocalFileSystem implements FileSystem {
                 throw IoErrors.map(e, "create " + p);
             }
             SetAttr initial = mode == CreateMode.EXCLUSIVE ? SetAttr.mode(0) : attrs;
-            created = created(who, d, p, name, FileType.REGULAR, initial);
+            created = created(who, d, p, name, FileType.REGULAR, initial, 0);
             if (mode == CreateMode.EXCLUSIVE) {
                 Xattrs.write(p, Xattrs.CREATE_VERIFIER, verifier);
             }
@@ -759,6 +938,11 @@ public final class LocalFileSystem implements FileSystem {
 
     private long make(Identity who, long dir, String name, FileType type, SetAttr attrs, Maker maker)
             throws FsException {
+        return make(who, dir, name, type, attrs, maker, 0);
+    }
+
+    private long make(Identity who, long dir, String name, FileType type, SetAttr attrs, Maker maker, long givenId)
+            throws FsException {
         Node d = dirNode(dir);
         Lock lock = dirLocks.get(dir);
         long id;
@@ -770,7 +954,7 @@ public final class LocalFileSystem implements FileSystem {
             } catch (IOException e) {
                 throw IoErrors.map(e, "create " + type.name().toLowerCase() + " " + p);
             }
-            id = created(who, d, p, name, type, attrs);
+            id = created(who, d, p, name, type, attrs, givenId);
             finish(d, name);
         } catch (IOException e) {
             throw IoErrors.map(e, "create " + name + " in " + d.path);
@@ -787,10 +971,10 @@ public final class LocalFileSystem implements FileSystem {
      * made with the default mode, needs neither), and the object is remembered as seen, so that
      * the reply's attributes cost one stat.
      */
-    private long created(Identity who, Node d, Path p, String name, FileType type, SetAttr attrs)
+    private long created(Identity who, Node d, Path p, String name, FileType type, SetAttr attrs, long givenId)
             throws IOException, FsException {
         LocalStat made = LocalStat.of(p);
-        long id = allocator.next();
+        long id = givenId != 0 ? givenId : allocator.next();
         index.addLink(id, made.ino(), d.id, name);
         assignId(p, made, id);
         Integer uid = attrs.uid();
@@ -1028,11 +1212,7 @@ public final class LocalFileSystem implements FileSystem {
     }
 
     private static boolean isRoot() {
-        try {
-            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
+        return ProcessIds.UID == 0;
     }
 
     @Override

@@ -163,10 +163,25 @@ public final class SegmentLog implements Closeable {
      * @throws IOException when it cannot be written (the log is then as before: nothing half-written stays)
      */
     public OpRecord append(int epoch, Origin origin, Op op) throws IOException {
+        return append(epoch, origin, (seq, time) -> op);
+    }
+
+    /** Builds the op of a new record once its seq and time are known (under the log's lock: keep it quick). */
+    public interface OpAt {
+        Op at(long seq, long timeMicros);
+    }
+
+    /**
+     * As {@link #append(int, Origin, Op)}, with the op made for the record's seq and time, so that
+     * the times it carries (an object's mtime, say) can be exactly the record's own.
+     */
+    public OpRecord append(int epoch, Origin origin, OpAt opAt) throws IOException {
         lock.lock();
         try {
             long now = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
-            OpRecord r = new OpRecord(lastSeq() + 1, epoch, Math.max(now, lastTimeMicros()), origin, op);
+            long seq = lastSeq() + 1;
+            long time = Math.max(now, lastTimeMicros());
+            OpRecord r = new OpRecord(seq, epoch, time, origin, opAt.at(seq, time));
             write(r);
             return r;
         } finally {

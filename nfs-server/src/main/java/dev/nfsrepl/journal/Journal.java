@@ -1,0 +1,201 @@
+package dev.nfsrepl.journal;
+
+import dev.nfsrepl.fs.Identity;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.log.LogKind;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.Op;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.Origin;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal of one export: its segment log, and the <em>applied point</em> that bounds what
+ * must be re-applied after an unclean stop.
+ *
+ * <p>Every change is appended before it is applied to the tree (write-ahead). A change is applied
+ * only once its record is in the log's file (so a killed process loses nothing that reached the
+ * tree), and, for everything but UNSTABLE writes, only once the record is on stable storage (so a
+ * crash of the machine cannot leave a change on disk that the journal lacks).
+ *
+ * <p>The applied point P ({@code applied} in the journal directory) says: every record up to P was
+ * applied and the tree was flushed (syncfs) after it. {@link #checkpoint()} advances it, at a
+ * regular interval and on close. On open, the records after P are applied again in order through
+ * {@link RecordApplier}, which is idempotent (it checks each name against the FileId the record
+ * names), skipping records that an ABORT cancelled; then the tree and the journal agree again.
+ *
+ * <p>File grammar: {@code applied := decimal-seq LF}, replaced atomically (write, fsync, rename).
+ *
+ * <p>Thread-safe.
+ */
+public final class Journal implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final SegmentLog log;
+    private final LocalFileSystem fs;
+    private final RecordApplier applier;
+    private final Path appliedFile;
+    private final ConcurrentSkipListSet<Long> inFlight = new ConcurrentSkipListSet<>();
+    private volatile long appliedPoint;
+
+    private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
+        this.log = log;
+        this.fs = fs;
+        this.applier = new RecordApplier(fs);
+        this.appliedFile = dir.resolve("applied");
+    }
+
+    /** Opens the journal in {@code dir} for the export {@code fs} and brings the tree up to its end. */
+    public static Journal open(Path dir, LocalFileSystem fs, LogConfig config, Clock clock) throws IOException {
+        SegmentLog log = SegmentLog.open(dir.resolve("log"), LogKind.JOURNAL, config, clock);
+        Journal j = new Journal(log, fs, dir);
+        try {
+            j.recover();
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return j;
+    }
+
+    public SegmentLog log() {
+        return log;
+    }
+
+    public long appliedPoint() {
+        return appliedPoint;
+    }
+
+    public RecordApplier applier() {
+        return applier;
+    }
+
+    /**
+     * Appends the record of a change that is about to be applied, and marks it in flight until
+     * {@link #done}. Not yet durable: see {@link #sync}.
+     */
+    public OpRecord append(Identity who, SegmentLog.OpAt op) throws IOException {
+        Origin origin = Origin.of(who.uid(), who.gid(), who.client(), who.xid());
+        return log.append(fs.epoch(), origin, (seq, time) -> {
+            inFlight.add(seq);
+            return op.at(seq, time);
+        });
+    }
+
+    /** The change of {@code seq} was applied (or aborted). */
+    public void done(long seq) {
+        inFlight.remove(seq);
+    }
+
+    /** Returns once every record up to {@code seq} is on stable storage (group commit). */
+    public void sync(long seq) throws IOException {
+        log.sync(seq);
+    }
+
+    /** Records that the change of {@code r} failed with {@code status}, durably. */
+    public void abort(OpRecord r, int status) throws IOException {
+        OpRecord a = log.append(fs.epoch(), r.origin(), new Op.Abort(r.seq(), status));
+        log.sync(a.seq());
+    }
+
+    /**
+     * Flushes the tree and advances the applied point past every record that was applied by now,
+     * so that recovery after a crash has less to apply again.
+     */
+    public synchronized void checkpoint() throws IOException {
+        long upTo = log.lastSeq();
+        Long oldest = inFlight.isEmpty() ? null : inFlight.first();
+        if (oldest != null) {
+            upTo = Math.min(upTo, oldest - 1);
+        }
+        if (upTo <= appliedPoint) {
+            return;
+        }
+        syncFileSystem(fs.root());
+        writeAppliedPoint(upTo);
+        appliedPoint = upTo;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            checkpoint();
+        } finally {
+            log.close();
+        }
+    }
+
+    private void recover() throws IOException {
+        appliedPoint = readAppliedPoint();
+        long last = log.lastSeq();
+        if (last < appliedPoint) {
+            throw new IOException(log.dir() + ": the journal ends at #" + last + " but " + appliedFile
+                    + " says #" + appliedPoint + " was applied: records were lost; refusing to serve this export");
+        }
+        if (last == appliedPoint) {
+            return;
+        }
+        LOG.info("{}: applying records #{}..#{} again (after an unclean stop)", log.dir(), appliedPoint + 1, last);
+        Replay.Result res = Replay.run(log, appliedPoint + 1, last, applier, (r, e) -> {
+            // it fails now as it must have failed then (its ABORT was not yet written): cancel it
+            LOG.warn("{}: record {} fails again during recovery ({}); aborting it", log.dir(), r, e.getMessage());
+            abort(r, e.status());
+        }, r -> { });
+        LOG.info("{}: recovery applied {} records, {} were already done, {} superseded by later ones, {} aborted",
+                log.dir(), res.applied(), res.alreadyDone(), res.superseded(), res.failed());
+        syncFileSystem(fs.root());
+        writeAppliedPoint(last);
+        appliedPoint = last;
+    }
+
+    private long readAppliedPoint() throws IOException {
+        if (!Files.exists(appliedFile)) {
+            return log.firstSeq() - 1;
+        }
+        String text = Files.readString(appliedFile, StandardCharsets.US_ASCII).trim();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(appliedFile + ": not a sequence number: '" + text + "'", e);
+        }
+    }
+
+    private void writeAppliedPoint(long seq) throws IOException {
+        Path tmp = appliedFile.resolveSibling("applied.tmp");
+        Files.writeString(tmp, seq + "\n", StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, appliedFile, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel ch = FileChannel.open(appliedFile.getParent(), StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** syncfs(2) of the file system holding {@code dir}, through coreutils' {@code sync -f}. */
+    static void syncFileSystem(Path dir) throws IOException {
+        Process p = new ProcessBuilder("sync", "-f", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("sync -f " + dir + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted flushing " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.nfsrepl.journal;
+
+import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.Op;
+import dev.nfsrepl.replication.record.OpRecord;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Applies a range of a journal to a tree, in order, skipping records that an ABORT cancelled and
+ * records that change nothing (COMMIT). Used by recovery, by {@code journal replay} and by tests.
+ */
+final class Replay {
+
+    /** What applying a range did. */
+    record Result(long applied, long alreadyDone, long superseded, long failed) {
+        long total() {
+            return applied + alreadyDone + superseded + failed;
+        }
+    }
+
+    /** Called for a record whose change fails now; the replay goes on with the next one. */
+    interface OnFailure {
+        void failed(OpRecord r, FsException e) throws IOException;
+    }
+
+    /** Called after each record (for progress). */
+    interface OnRecord {
+        void applied(OpRecord r);
+    }
+
+    private Replay() {
+    }
+
+    static Result run(SegmentLog log, long fromSeq, long toSeq, RecordApplier applier, OnFailure onFailure,
+                      OnRecord progress) throws IOException {
+        Set<Long> aborted = new HashSet<>();
+        try (LogCursor c = log.readFromSeq(fromSeq)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                if (r.op() instanceof Op.Abort a) {
+                    aborted.add(a.abortedSeq());
+                }
+            }
+        }
+        long applied = 0;
+        long done = 0;
+        long superseded = 0;
+        long failed = 0;
+        try (LogCursor c = log.readFromSeq(fromSeq)) {
+            for (OpRecord r; (r = c.next()) != null && r.seq() <= toSeq; ) {
+                if (r.type().changesTree() && !aborted.contains(r.seq())) {
+                    try {
+                        switch (applier.apply(r)) {
+                            case APPLIED -> applied++;
+                            case ALREADY_DONE -> done++;
+                            case SUPERSEDED -> superseded++;
+                        }
+                    } catch (FsException e) {
+                        failed++;
+                        onFailure.failed(r, e);
+                    }
+                }
+                progress.applied(r);
+            }
+        }
+        return new Result(applied, done, superseded, failed);
+    }
+}

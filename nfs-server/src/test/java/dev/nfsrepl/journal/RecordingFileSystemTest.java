@@ -1,0 +1,283 @@
+package dev.nfsrepl.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfsrepl.fs.CreateMode;
+import dev.nfsrepl.fs.FileType;
+import dev.nfsrepl.fs.Identity;
+import dev.nfsrepl.fs.SetAttr;
+import dev.nfsrepl.fs.Stability;
+import dev.nfsrepl.fs.TimeSpec;
+import dev.nfsrepl.fs.error.ExistException;
+import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.fs.error.InvalException;
+import dev.nfsrepl.fs.error.NoEntException;
+import dev.nfsrepl.fs.error.NotEmptyException;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.record.Attrs;
+import dev.nfsrepl.replication.record.Op;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.OpType;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordingFileSystemTest {
+
+    static final Identity WHO = new Identity(0, 0, new int[0]).from(InetAddress.getLoopbackAddress(), 0x1234);
+
+    @TempDir
+    Path tmp;
+    final Clock clock = Clock.systemUTC();
+    LocalFileSystem local;
+    Journal journal;
+    RecordingFileSystem fs;
+    int replays;
+
+    @BeforeEach
+    void open() throws IOException {
+        Files.createDirectories(tmp.resolve("export"));
+        local = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), clock).start();
+        local.setSyncMetadata(false);
+        journal = Journal.open(tmp.resolve("journal"), local, LogConfig.DEFAULTS, clock);
+        fs = new RecordingFileSystem(local, journal);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (journal != null) {
+            journal.close();
+        }
+        local.close();
+    }
+
+    /** The tree the journal alone rebuilds in an empty directory. */
+    List<String> replayed() throws IOException, FsException {
+        Path dir = Files.createDirectories(tmp.resolve("replay-" + ++replays));
+        try (LocalFileSystem target = new LocalFileSystem(dir, tmp.resolve("replay-state-" + replays), clock)
+                .withIdentity(local.rootId(), local.generation()).start()) {
+            target.setSyncMetadata(false);
+            Replay.Result r = Replay.run(journal.log(), 1, journal.log().lastSeq(), new RecordApplier(target),
+                    (rec, e) -> {
+                        throw new AssertionError("replaying " + rec + " failed: " + e);
+                    }, rec -> { });
+            assertEquals(0, r.superseded() + r.alreadyDone(), "replay into an empty tree applies everything: " + r);
+            return TreeDigest.lines(target);
+        }
+    }
+
+    List<OpRecord> records() throws IOException {
+        List<OpRecord> out = new ArrayList<>();
+        try (LogCursor c = journal.log().readFromSeq(1)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyOperationIsRecordedAndTheJournalAloneRebuildsTheTree() throws Exception {
+        long root = fs.rootId();
+        long a = fs.mkdir(WHO, root, "a", SetAttr.NONE);
+        long b = fs.mkdir(WHO, root, "b", SetAttr.mode(0750));
+        long f = fs.create(WHO, a, "f", CreateMode.GUARDED, SetAttr.mode(0640), null);
+        fs.write(WHO, f, 0, bytes("hello, world\n"), Stability.FILE_SYNC);
+        fs.write(WHO, f, 1L << 20, bytes("sparse"), Stability.UNSTABLE);
+        fs.commit(WHO, f);
+        fs.setattr(WHO, f, new SetAttr(0600, 1000, 1000, 5L, TimeSpec.at(1_000_000_000L), null), null);
+        fs.setattr(WHO, f, new SetAttr(null, null, null, null, null, TimeSpec.SERVER), null);
+        fs.symlink(WHO, a, "link", "../b/x", SetAttr.NONE);
+        fs.mknod(WHO, b, "fifo", FileType.FIFO, SetAttr.mode(0600));
+        fs.link(WHO, f, b, "hard");
+        long g = fs.create(WHO, b, "g", CreateMode.UNCHECKED, SetAttr.NONE, null);
+        fs.write(WHO, g, 0, bytes("replaced soon"), Stability.UNSTABLE);
+        fs.rename(WHO, a, "f", b, "g"); // replaces g
+        fs.rename(WHO, root, "a", b, "a2"); // a directory into another
+        long e = fs.create(WHO, root, "excl", CreateMode.EXCLUSIVE, SetAttr.NONE, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertEquals(e, fs.create(WHO, root, "excl", CreateMode.EXCLUSIVE, SetAttr.NONE,
+                new byte[] {1, 2, 3, 4, 5, 6, 7, 8}), "a retransmitted exclusive create succeeds");
+        fs.create(WHO, b, "hard", CreateMode.UNCHECKED, new SetAttr(null, null, null, 2L, null, null), null);
+        fs.remove(WHO, b, "fifo");
+        long empty = fs.mkdir(WHO, root, "empty", SetAttr.NONE);
+        fs.rmdir(WHO, root, "empty");
+
+        assertEquals(TreeDigest.lines(fs), replayed());
+        List<OpRecord> rs = records();
+        Set<OpType> seen = EnumSet.noneOf(OpType.class);
+        rs.forEach(r -> seen.add(r.type()));
+        assertEquals(EnumSet.complementOf(EnumSet.of(OpType.ADOPT, OpType.ABORT)), seen);
+        OpRecord mkdir = rs.get(0);
+        assertEquals(0x1234, mkdir.origin().xid());
+        assertEquals(InetAddress.getLoopbackAddress(), mkdir.origin().client());
+        Op.Mkdir m = (Op.Mkdir) mkdir.op();
+        assertEquals(a, m.id());
+        assertEquals(mkdir.timeMicros() * 1000, m.attrs().mtimeNanos(), "times are the record's own");
+        assertEquals(mkdir.timeMicros() * 1000, m.parentMtimeNanos());
+        assertEquals(m.attrs().mtimeNanos(), local.getattr(a).mtimeNanos() - (local.getattr(a).mtimeNanos() - m.attrs().mtimeNanos()));
+        assertTrue(empty != 0);
+    }
+
+    @Test
+    void theTreeCarriesTheRecordedTimesExactly() throws Exception {
+        long d = fs.mkdir(WHO, fs.rootId(), "d", SetAttr.NONE);
+        long f = fs.create(WHO, d, "f", CreateMode.GUARDED, SetAttr.NONE, null);
+        List<OpRecord> rs = records();
+        Op.Create c = (Op.Create) rs.get(1).op();
+        assertEquals(c.attrs().mtimeNanos(), local.getattr(f).mtimeNanos());
+        assertEquals(c.parentMtimeNanos(), local.getattr(d).mtimeNanos());
+        assertEquals(new Attrs(0644, 0, 0, 0, c.attrs().atimeNanos(), c.attrs().mtimeNanos()), c.attrs());
+    }
+
+    @Test
+    void refusedOperationsLeaveNoRecord() throws Exception {
+        long root = fs.rootId();
+        long d = fs.mkdir(WHO, root, "d", SetAttr.NONE);
+        fs.create(WHO, d, "f", CreateMode.GUARDED, SetAttr.NONE, null);
+        long before = journal.log().lastSeq();
+        assertThrows(NoEntException.class, () -> fs.remove(WHO, root, "missing"));
+        assertThrows(ExistException.class, () -> fs.create(WHO, d, "f", CreateMode.GUARDED, SetAttr.NONE, null));
+        assertThrows(NotEmptyException.class, () -> fs.rmdir(WHO, root, "d"));
+        long sub = fs.mkdir(WHO, d, "sub", SetAttr.NONE);
+        long afterMkdir = journal.log().lastSeq();
+        assertThrows(InvalException.class, () -> fs.rename(WHO, root, "d", sub, "x"));
+        assertEquals(before + 1, afterMkdir);
+        assertEquals(afterMkdir, journal.log().lastSeq());
+    }
+
+    @Test
+    void aRecordLoggedButNotAppliedWhenTheServerDiedIsAppliedOnReopen() throws Exception {
+        long root = fs.rootId();
+        long d = fs.mkdir(WHO, root, "d", SetAttr.NONE);
+        // as if the process died between append (and fsync) and apply:
+        long id = local.newFileId();
+        OpRecord r = journal.append(WHO, (seq, t) -> new Op.Mkdir(d, "ghost", id,
+                new Attrs(0755, 0, 0, 0, t * 1000, t * 1000), t * 1000));
+        journal.sync(r.seq());
+        assertEquals(0, local.idAt(d, "ghost"));
+        journal.log().close(); // no checkpoint: the applied point stays behind
+        journal = null;
+        local.close();
+
+        local = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), clock).start();
+        local.setSyncMetadata(false);
+        journal = Journal.open(tmp.resolve("journal"), local, LogConfig.DEFAULTS, clock);
+        fs = new RecordingFileSystem(local, journal);
+        assertEquals(id, local.idAt(d, "ghost"));
+        assertEquals(r.seq(), journal.appliedPoint());
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
+    /** Random concurrent workloads: the journal replayed into an empty directory gives the same tree. */
+    @Test
+    void tenThousandRandomConcurrentOperationsReplayToTheSameTree() throws Exception {
+        long root = fs.rootId();
+        List<Long> dirs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            dirs.add(fs.mkdir(WHO, root, "d" + i, SetAttr.NONE));
+        }
+        int threads = 4;
+        int target = 10_000;
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> fs1 = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long seed = 1000 + t;
+            fs1.add(pool.submit(() -> {
+                Random rnd = new Random(seed);
+                while (ok.get() < target) {
+                    try {
+                        randomOp(rnd, root, dirs);
+                        ok.incrementAndGet();
+                    } catch (FsException e) {
+                        refused.incrementAndGet(); // a name that another thread just removed, and so on
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs1) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.println("random workload: " + ok + " operations done, " + refused + " refused, "
+                + journal.log().lastSeq() + " records, " + journal.log().fsyncs() + " journal fsyncs");
+        // some successful calls change nothing (an UNCHECKED create of an existing file, a rename onto itself)
+        assertTrue(journal.log().lastSeq() >= target * 8L / 10, "the changes are recorded: " + journal.log().lastSeq());
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
+    private void randomOp(Random rnd, long root, List<Long> dirs) throws FsException {
+        long dir = rnd.nextInt(6) == 0 ? root : dirs.get(rnd.nextInt(dirs.size()));
+        String name = "n" + rnd.nextInt(24);
+        int op = rnd.nextInt(100);
+        if (op < 18) {
+            CreateMode mode = rnd.nextBoolean() ? CreateMode.GUARDED : CreateMode.UNCHECKED;
+            fs.create(WHO, dir, name, mode, SetAttr.mode(rnd.nextBoolean() ? 0644 : 0600), null);
+        } else if (op < 40) {
+            long f = fs.lookup(WHO, dir, name);
+            byte[] data = new byte[1 + rnd.nextInt(6000)];
+            rnd.nextBytes(data);
+            Stability st = Stability.values()[rnd.nextInt(3)];
+            fs.write(WHO, f, rnd.nextInt(1 << 16), ByteBuffer.wrap(data), st);
+        } else if (op < 48) {
+            long f = fs.lookup(WHO, dir, name);
+            SetAttr change = switch (rnd.nextInt(4)) {
+                case 0 -> new SetAttr(null, null, null, (long) rnd.nextInt(1 << 17), null, null);
+                case 1 -> SetAttr.mode(rnd.nextBoolean() ? 0700 : 0640);
+                case 2 -> new SetAttr(null, rnd.nextBoolean() ? 0 : 1000, rnd.nextBoolean() ? 0 : 100, null, null, null);
+                default -> new SetAttr(null, null, null, null, TimeSpec.at(1_700_000_000_000_000_000L + rnd.nextInt(1000)),
+                        TimeSpec.SERVER);
+            };
+            fs.setattr(WHO, f, change, null);
+        } else if (op < 56) {
+            fs.mkdir(WHO, dir, "s" + rnd.nextInt(6), SetAttr.NONE);
+        } else if (op < 60) {
+            fs.rmdir(WHO, dir, "s" + rnd.nextInt(6));
+        } else if (op < 72) {
+            long to = dirs.get(rnd.nextInt(dirs.size()));
+            fs.rename(WHO, dir, name, to, "n" + rnd.nextInt(24));
+        } else if (op < 76) {
+            long to = dirs.get(rnd.nextInt(dirs.size()));
+            String sub = "s" + rnd.nextInt(6);
+            fs.rename(WHO, dir, sub, rnd.nextBoolean() ? to : fs.lookup(WHO, to, "s" + rnd.nextInt(6)), sub);
+        } else if (op < 82) {
+            long f = fs.lookup(WHO, dir, name);
+            fs.link(WHO, f, dirs.get(rnd.nextInt(dirs.size())), "h" + rnd.nextInt(12));
+        } else if (op < 94) {
+            fs.remove(WHO, dir, rnd.nextBoolean() ? name : "h" + rnd.nextInt(12));
+        } else if (op < 98) {
+            fs.symlink(WHO, dir, "l" + rnd.nextInt(8), "target-" + rnd.nextInt(100), SetAttr.NONE);
+        } else if (op < 99) {
+            fs.commit(WHO, fs.lookup(WHO, dir, name));
+        } else {
+            fs.mknod(WHO, dir, "p" + rnd.nextInt(4), FileType.FIFO, SetAttr.mode(0600));
+        }
+    }
+}
