@@ -151,6 +151,11 @@ public final class ItRpcClient implements AutoCloseable {
         return receive(send(proc, args), proc, result);
     }
 
+    /** The xid of the last call sent. */
+    public int lastXid() {
+        return xid;
+    }
+
     /** Sends a call and returns its xid; {@link #receive} reads the reply. */
     public int send(int proc, XdrAble args) throws IOException {
         int myXid = ++xid;

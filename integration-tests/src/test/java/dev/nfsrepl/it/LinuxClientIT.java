@@ -28,6 +28,16 @@ class LinuxClientIT {
 
     @Test
     void posixSuitePasses() throws Exception {
+        posixSuite(null);
+    }
+
+    /** The same suite through the journal (RecordingFileSystem): the Linux client sees no difference. */
+    @Test
+    void posixSuitePassesWithTheJournal() throws Exception {
+        posixSuite(tmp.resolve("journal"));
+    }
+
+    private void posixSuite(Path journal) throws Exception {
         Path a = Files.createDirectory(tmp.resolve("a"));
         Path b = Files.createDirectory(tmp.resolve("b"));
         Files.setAttribute(b, "unix:mode", 0777);
@@ -38,7 +48,7 @@ class LinuxClientIT {
         Path exports = tmp.resolve("exports");
         Files.writeString(exports, a + " -fsid=1 127.0.0.1(rw,insecure,no_root_squash)\n"
                 + b + " -fsid=2 127.0.0.1(rw,insecure,root_squash)\n");
-        try (TestServer server = TestServer.withExports(exports, tmp.resolve("state"))) {
+        try (TestServer server = TestServer.withExports(exports, tmp.resolve("state"), journal)) {
             LinuxGuest.Result r = LinuxGuest.run(Files.readString(Path.of("src/test/guest/posix.sh")),
                     server.nfsPort(), server.mountPort(),
                     List.of(new LinuxGuest.Mount(a.toString(), "/mnt/a", ""),

@@ -4,6 +4,7 @@ import dev.nfsrepl.node.NfsServer;
 import dev.nfsrepl.node.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.nfsrepl.journal.JournalConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -18,13 +19,19 @@ public final class TestServer implements AutoCloseable {
     private final Path stateDir;
     private final Path exportsFile;
     private final boolean portmap;
+    private final JournalConfig journal;
     private NfsServer server;
 
-    private TestServer(Path export, Path stateDir, Path exportsFile, boolean portmap) {
+    private TestServer(Path export, Path stateDir, Path exportsFile, boolean portmap, JournalConfig journal) {
         this.export = export;
         this.stateDir = stateDir;
         this.exportsFile = exportsFile;
         this.portmap = portmap;
+        this.journal = journal;
+    }
+
+    private TestServer(Path export, Path stateDir, Path exportsFile, boolean portmap) {
+        this(export, stateDir, exportsFile, portmap, null);
     }
 
     /** Serves {@code export} with the default rules (rw to loopback, insecure, no_root_squash). */
@@ -37,6 +44,12 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(null, stateDir, exportsFile, false).begin(0, 0);
     }
 
+    /** Serves the exports of an exports file, journaling every change into {@code journalDir} (or none: null). */
+    public static TestServer withExports(Path exportsFile, Path stateDir, Path journalDir) throws IOException {
+        JournalConfig j = journalDir == null ? null : JournalConfig.in(journalDir);
+        return new TestServer(null, stateDir, exportsFile, false, j).begin(0, 0);
+    }
+
     /** Serves {@code export} and answers portmapper queries on port 111 (one such server at a time). */
     public static TestServer withPortmap(Path export, Path stateDir) throws IOException {
         return new TestServer(export, stateDir, null, true).begin(0, 0);
@@ -45,7 +58,7 @@ public final class TestServer implements AutoCloseable {
     private TestServer begin(int nfsPort, int mountPort) throws IOException {
         Files.createDirectories(stateDir);
         server = new NfsServer(new ServerConfig(export, exportsFile, stateDir, "127.0.0.1", nfsPort, mountPort,
-                portmap, 16), Clock.systemUTC()).start();
+                portmap, 16, journal), Clock.systemUTC()).start();
         return this;
     }
 

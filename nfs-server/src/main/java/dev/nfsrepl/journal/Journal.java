@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * {@link RecordApplier}, which is idempotent (it checks each name against the FileId the record
  * names), skipping records that an ABORT cancelled; then the tree and the journal agree again.
  *
- * <p>File grammar: {@code applied := decimal-seq LF}, replaced atomically (write, fsync, rename).
+ * <p>Files beside {@code log/}, each replaced atomically (write, fsync, rename):
+ * <pre>
+ *   applied  := decimal-seq LF
+ *   identity := java.util.Properties: rootId=HEX generation=HEX export=PATH
+ *               ; the export's root FileId and handle generation, so that a replay elsewhere
+ *               ; gives its root the same identity (written once, when the journal is created)
+ * </pre>
  *
  * <p>Thread-safe.
  */
@@ -63,6 +69,7 @@ public final class Journal implements Closeable {
         SegmentLog log = SegmentLog.open(dir.resolve("log"), LogKind.JOURNAL, config, clock);
         Journal j = new Journal(log, fs, dir);
         try {
+            JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root());
             j.recover();
         } catch (IOException | RuntimeException e) {
             log.close();

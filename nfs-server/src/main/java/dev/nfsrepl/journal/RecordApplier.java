@@ -21,8 +21,12 @@ import java.nio.charset.StandardCharsets;
  * its tree exactly. Used by the primary for its own records (after they are logged), by
  * recovery after an unclean stop, by {@code journal replay}, and by backups.
  *
- * <p>Applying is checked and idempotent: a record acts on a name only while the name maps to the
- * FileId the record names. A result that is already there counts as done (its attributes and
+ * <p>Applying is checked and idempotent. Each directory whose entries a record changes is stamped
+ * with the record's seq afterwards (an extended attribute; the change and the stamp reach the disk
+ * in that order), and a record a directory is stamped past is skipped: so re-applying a journal
+ * tail after a crash never repeats a change that later records already built on (a file created,
+ * then removed, is not made again). Beyond that, a record acts on a name only while the name maps
+ * to the FileId the record names. A result that is already there counts as done (its attributes and
  * times are set again); a name that now maps to another object means a later record changed it,
  * which is reported as {@link Outcome#SUPERSEDED} for the caller to judge (expected when
  * re-applying a journal tail after a crash; a divergence on a backup).
@@ -42,7 +46,44 @@ public final class RecordApplier {
     }
 
     public Outcome apply(OpRecord r) throws FsException {
-        Op op = r.op();
+        long[] dirs = directoriesOf(r.op());
+        for (long d : dirs) {
+            try {
+                if (fs.appliedSeq(d) >= r.seq()) {
+                    return Outcome.ALREADY_DONE; // this directory saw the record (and later ones) applied
+                }
+            } catch (StaleException e) {
+                return Outcome.SUPERSEDED; // the directory itself was removed by a later record
+            }
+        }
+        Outcome o = change(r.op());
+        if (o != Outcome.SUPERSEDED) {
+            for (long d : dirs) {
+                fs.setAppliedSeq(d, r.seq());
+            }
+        }
+        return o;
+    }
+
+    /** The directories whose entries the op changes (none for data and attribute changes). */
+    private static long[] directoriesOf(Op op) {
+        return switch (op.type()) {
+            case CREATE -> new long[] {((Op.Create) op).parent()};
+            case MKDIR -> new long[] {((Op.Mkdir) op).parent()};
+            case SYMLINK -> new long[] {((Op.Symlink) op).parent()};
+            case MKNOD -> new long[] {((Op.Mknod) op).parent()};
+            case REMOVE -> new long[] {((Op.Remove) op).parent()};
+            case RMDIR -> new long[] {((Op.Rmdir) op).parent()};
+            case LINK -> new long[] {((Op.Link) op).parent()};
+            case ADOPT -> new long[] {((Op.Adopt) op).parent()};
+            case RENAME -> ((Op.Rename) op).fromParent() == ((Op.Rename) op).toParent()
+                    ? new long[] {((Op.Rename) op).fromParent()}
+                    : new long[] {((Op.Rename) op).fromParent(), ((Op.Rename) op).toParent()};
+            case WRITE, SETATTR, COMMIT, ABORT -> new long[0];
+        };
+    }
+
+    private Outcome change(Op op) throws FsException {
         return switch (op.type()) {
             case CREATE -> create((Op.Create) op);
             case MKDIR -> {
@@ -94,6 +135,9 @@ public final class RecordApplier {
         long at = fs.storedIdAt(parent, name);
         Outcome outcome;
         if (at == 0) {
+            if (exists(id)) {
+                return Outcome.SUPERSEDED; // made before, then renamed away: a later record moved it
+            }
             fs.createWithId(parent, name, type, id, setAttr(attrs, type != FileType.REGULAR), target, verifier);
             outcome = Outcome.APPLIED;
         } else if (at == id || at == LocalFileSystem.UNIDENTIFIED) {

@@ -13,11 +13,11 @@ import java.util.Set;
  * Applies a range of a journal to a tree, in order, skipping records that an ABORT cancelled and
  * records that change nothing (COMMIT). Used by recovery, by {@code journal replay} and by tests.
  */
-final class Replay {
+public final class Replay {
 
     /** What applying a range did. */
-    record Result(long applied, long alreadyDone, long superseded, long failed) {
-        long total() {
+    public record Result(long applied, long alreadyDone, long superseded, long failed) {
+        public long total() {
             return applied + alreadyDone + superseded + failed;
         }
     }

@@ -14,19 +14,24 @@ import dev.nfsrepl.replication.log.LogConfig;
 import java.time.Duration;
 
 /** The {@code nfsrepl} command line. */
-@Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class},
+@Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, JournalCommand.class},
         description = "An NFSv3 file server with a replication log.")
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("journal")
+                && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // tools print only their output
+        }
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Serve a directory (or the exports of an exports file) over NFSv3.")
     static final class Serve implements Callable<Integer> {
+
+        private static final Logger LOG = LoggerFactory.getLogger(Main.class); // not before main() set the level
 
         @Option(names = "--export", description = "Directory to export read-write to loopback clients "
                 + "(insecure, no_root_squash), at its absolute path. Ignored when --exports is given.")

@@ -248,18 +248,29 @@ public final class LocalFileSystem implements FileSystem {
             return 0;
         }
         try {
-            long id = storedId(p, st);
-            IdentityIndex.Entry e = id == 0 ? null : index.entry(id);
-            if (id == 0 || id == rootId || (e != null && e.ino() != st.ino())) {
-                return UNIDENTIFIED;
-            }
-            if (e == null || !e.links().contains(new IdentityIndex.Link(dir, name))) {
-                index.addLink(id, st.ino(), dir, name);
-            }
-            return id;
+            long id = known(dir, p, name, st);
+            return id == 0 ? UNIDENTIFIED : id;
         } catch (IOException e) {
             throw IoErrors.map(e, "lookup " + p);
         }
+    }
+
+    /**
+     * The FileId the object {@code name} in {@code parent} carries, taught to the index; 0 when it
+     * carries none of its own (none at all, or another live object's: a copy). Never adopts:
+     * adoption must not run behind the journal's back (a search during recovery would otherwise
+     * give a fresh FileId to an object whose CREATE record is about to be applied again).
+     */
+    private long known(long parent, Path p, String name, LocalStat st) throws IOException {
+        long id = storedId(p, st);
+        IdentityIndex.Entry e = id == 0 ? null : index.entry(id);
+        if (id == 0 || id == rootId || (e != null && e.ino() != st.ino())) {
+            return 0;
+        }
+        if (e == null || !e.links().contains(new IdentityIndex.Link(parent, name))) {
+            index.addLink(id, st.ino(), parent, name);
+        }
+        return id;
     }
 
     /** Gives the object at {@code name}, which has no FileId of its own, the FileId {@code id}. */
@@ -330,6 +341,35 @@ public final class LocalFileSystem implements FileSystem {
         };
         allocator.observe(id);
         make(Identity.ROOT, dir, name, type, type == FileType.SYMLINK ? attrs.withoutMode() : attrs, maker, id);
+    }
+
+    /**
+     * The seq of the last journal record applied to directory {@code dir}'s entries, or 0. A
+     * record's change and the stamp written after it reach the disk in that order (both are
+     * metadata of one file system), so recovery skips every record a directory is stamped past.
+     */
+    public long appliedSeq(long dir) throws FsException {
+        Node d = dirNode(dir);
+        try {
+            return Xattrs.readLong(d.path, Xattrs.APPLIED_SEQ);
+        } catch (IOException e) {
+            throw IoErrors.map(e, "read applied seq of " + d.path);
+        }
+    }
+
+    /** Stamps directory {@code dir} with the seq of the journal record just applied to its entries. */
+    public void setAppliedSeq(long dir, long seq) throws FsException {
+        Node d = dirNode(dir);
+        Lock lock = dirLocks.get(dir);
+        lock.lock();
+        try {
+            Xattrs.writeLong(d.path, Xattrs.APPLIED_SEQ, seq);
+            listings.retimed(dir, LocalStat.of(d.path)); // its ctime moved, not its entries
+        } catch (IOException e) {
+            throw IoErrors.map(e, "stamp " + d.path + " with applied seq " + seq);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Sets an object's times (null: unchanged), keeping a directory's cached listing. */
@@ -478,7 +518,10 @@ public final class LocalFileSystem implements FileSystem {
                     String name = p.getFileName().toString();
                     try {
                         LocalStat st = LocalStat.of(p);
-                        long cid = identify(dir.id, p, name, st);
+                        long cid = known(dir.id, p, name, st);
+                        if (cid == 0) {
+                            continue; // no FileId of its own: adopted when it is looked up, not by a search
+                        }
                         seen++;
                         if (cid == id) {
                             found = new Node(cid, p, st);
@@ -486,7 +529,7 @@ public final class LocalFileSystem implements FileSystem {
                         if (st.type() == FileType.DIRECTORY) {
                             queue.add(new Node(cid, p, st));
                         }
-                    } catch (IOException | FsException e) {
+                    } catch (IOException e) {
                         LOG.debug("search: skipping {}: {}", p, e.toString());
                     }
                 }
@@ -509,20 +552,14 @@ public final class LocalFileSystem implements FileSystem {
      * FileId if it has none or carries the FileId of another live object (a copy).
      */
     private long identify(long parent, Path p, String name, LocalStat st) throws IOException, FsException {
-        long id = storedId(p, st);
-        if (id != 0 && id != rootId) {
-            IdentityIndex.Entry e = index.entry(id);
-            if (e == null || e.ino() == st.ino()) {
-                // unknown yet, or the indexed object itself (maybe moved outside the server, or another hard link)
-                if (e == null || !e.links().contains(new IdentityIndex.Link(parent, name))) {
-                    index.addLink(id, st.ino(), parent, name);
-                }
-                return id;
-            }
-            // another inode carries this FileId: a copy (cp -a, rsync -X) or a replacement; it is a new object
-        } else if (id == rootId && p.equals(root)) {
-            return id;
+        long id = known(parent, p, name, st);
+        if (id != 0) {
+            return id; // maybe moved outside the server, or another hard link: taught to the index
         }
+        if (p.equals(root)) {
+            return rootId;
+        }
+        // no FileId, or another inode's (a copy: cp -a, rsync -X, or a replacement): a new object
         return adopt(parent, p, name);
     }
 

@@ -84,19 +84,35 @@ public final class SegmentLog implements Closeable {
     private String broken;
     private boolean closed;
     private RecoveryReport recovery;
+    private final boolean readOnly;
 
-    private SegmentLog(Path dir, LogKind kind, LogConfig config, Clock clock) {
+    private SegmentLog(Path dir, LogKind kind, LogConfig config, Clock clock, boolean readOnly) {
         this.dir = dir;
         this.kind = kind;
         this.config = config;
         this.clock = clock;
+        this.readOnly = readOnly;
         scratch.singleThreadedCheckDisabled(true);
     }
 
     /** Opens (creating if needed) the log in {@code dir} and recovers it. */
     public static SegmentLog open(Path dir, LogKind kind, LogConfig config, Clock clock) throws IOException {
-        SegmentLog log = new SegmentLog(dir, kind, config, clock);
+        SegmentLog log = new SegmentLog(dir, kind, config, clock, false);
         log.recover();
+        return log;
+    }
+
+    /**
+     * Opens the log for reading only (tools): it is checked as on {@link #open}, and damage is
+     * reported and ends the readable log, but nothing is written: no cut marker, nothing moved.
+     */
+    public static SegmentLog openReadOnly(Path dir, LogKind kind) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no log directory");
+        }
+        SegmentLog log = new SegmentLog(dir, kind, LogConfig.DEFAULTS, Clock.systemUTC(), true);
+        log.recover();
+        log.closed = true; // refuses appends
         return log;
     }
 
@@ -425,7 +441,9 @@ public final class SegmentLog implements Closeable {
     // ---- recovery
 
     private void recover() throws IOException {
-        Files.createDirectories(dir);
+        if (!readOnly) {
+            Files.createDirectories(dir);
+        }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.seg")).sorted().toList();
@@ -485,7 +503,7 @@ public final class SegmentLog implements Closeable {
         }
         if (!segments.isEmpty()) {
             Segment last = segments.get(segments.size() - 1);
-            if (!last.closed) {
+            if (!last.closed && !readOnly) {
                 active = last;
                 activeChannel = FileChannel.open(last.file, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 activeChannel.position(last.end);
@@ -521,7 +539,7 @@ public final class SegmentLog implements Closeable {
 
     private List<Path> moveAside(List<Path> files) throws IOException {
         List<Path> moved = new ArrayList<>();
-        if (files.isEmpty()) {
+        if (files.isEmpty() || readOnly) {
             return moved;
         }
         Path damaged = Files.createDirectories(dir.resolve(DAMAGED));
@@ -563,6 +581,9 @@ public final class SegmentLog implements Closeable {
     }
 
     private void writeCutMarker(Path segment, long validBytes, String reason) throws IOException {
+        if (readOnly) {
+            return;
+        }
         Path m = cutMarker(segment);
         Path tmp = m.resolveSibling(m.getFileName() + ".tmp");
         Properties p = new Properties();

@@ -19,14 +19,15 @@ import java.util.TreeMap;
 /**
  * A description of a tree as seen through {@link FileSystem}: for every path, its type, FileId
  * (hard links share one), mode, owner, size, mtime, symlink target and a SHA-256 of its content.
- * Two trees are equal when their descriptions are; {@link #lines} shows where they differ.
+ * Two trees are equal when their descriptions are; {@link #lines} shows where they differ. Atimes
+ * and ctimes are left out (reads change the one, and no API sets the other).
  */
-final class TreeDigest {
+public final class TreeDigest {
 
     private TreeDigest() {
     }
 
-    static List<String> lines(FileSystem fs) throws FsException {
+    public static List<String> lines(FileSystem fs) throws FsException {
         TreeMap<String, String> out = new TreeMap<>();
         walk(fs, fs.rootId(), "", out);
         List<String> lines = new ArrayList<>();

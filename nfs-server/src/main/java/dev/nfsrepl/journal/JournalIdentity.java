@@ -1,0 +1,62 @@
+package dev.nfsrepl.journal;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+
+/** The {@code identity} file of a journal directory (grammar in {@link Journal}). */
+public record JournalIdentity(long rootId, int generation, String export) {
+
+    static final String FILE = "identity";
+
+    /** Writes the identity on first use; afterwards checks that the journal belongs to this export. */
+    static void ensure(Path dir, long rootId, int generation, Path export) throws IOException {
+        Path f = dir.resolve(FILE);
+        if (Files.exists(f)) {
+            JournalIdentity id = read(dir);
+            if (id.rootId != rootId || id.generation != generation) {
+                throw new IOException(f + ": this journal belongs to an export with root "
+                        + Long.toHexString(id.rootId) + " generation " + Integer.toHexString(id.generation)
+                        + " (" + id.export + "), not to " + export + " (root " + Long.toHexString(rootId)
+                        + " generation " + Integer.toHexString(generation) + ")");
+            }
+            return;
+        }
+        Properties p = new Properties();
+        p.setProperty("rootId", Long.toHexString(rootId));
+        p.setProperty("generation", Integer.toHexString(generation));
+        p.setProperty("export", export.toString());
+        Path tmp = dir.resolve(FILE + ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "nfsrepl journal identity: the export's root FileId and handle generation");
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    public static JournalIdentity read(Path dir) throws IOException {
+        Path f = dir.resolve(FILE);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        try {
+            return new JournalIdentity(Long.parseUnsignedLong(p.getProperty("rootId").trim(), 16),
+                    Integer.parseUnsignedInt(p.getProperty("generation").trim(), 16), p.getProperty("export", "?"));
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new IOException(f + ": malformed (want rootId= and generation= in hex)", e);
+        }
+    }
+}
