@@ -25,6 +25,7 @@
 #   BENCH_MOUNT_OPTS [hard,nolock]  extra mount options (after vers=3,proto=tcp,port=..,...)
 #   BENCH_NFSREPL_WORKERS []  passed as --workers to nfsrepl when set
 #   BENCH_NFSREPL_ASYNC [0]   1: nfsrepl exports async (no directory/SETATTR fsyncs, like ganesha)
+#   BENCH_NFSREPL_JOURNAL [0] 1: nfsrepl journals every change (--journal on its own file system)
 #
 # Needs root (network namespace, packages). As in bench/run.sh, rpcbind, ganesha.nfsd and nfsrepl
 # run in a private network namespace; qemu runs there too, so the guest's 10.0.2.2 (qemu's
@@ -51,6 +52,7 @@ GUEST_SMP=${BENCH_GUEST_SMP:-2}
 MOUNT_OPTS=${BENCH_MOUNT_OPTS:-hard,nolock}
 NFSREPL_WORKERS=${BENCH_NFSREPL_WORKERS:-}
 NFSREPL_ASYNC=${BENCH_NFSREPL_ASYNC:-0}
+NFSREPL_JOURNAL=${BENCH_NFSREPL_JOURNAL:-0}
 
 NR_NFS=2049 NR_MNT=20048
 GA_NFS=12049 GA_MNT=12048

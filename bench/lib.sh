@@ -255,6 +255,10 @@ bench_start_servers() {
         nr_args+=(--export "$EXP_NR")
     fi
     [[ -n $NFSREPL_WORKERS ]] && nr_args+=(--workers "$NFSREPL_WORKERS")
+    if [[ ${NFSREPL_JOURNAL:-0} == 1 ]]; then
+        nr_args+=(--journal "$STATE_NR/journal") # on nfsrepl's own file system, beside its state
+        log "nfsrepl journals every change (BENCH_NFSREPL_JOURNAL=1) into $STATE_NR/journal"
+    fi
     nfsrepl_start "${nr_args[@]}" # NR_PID
     wait_ready ganesha "$GA_PID" "nfs://127.0.0.1$EXP_GA/?version=3&nfsport=$GA_NFS&mountport=$GA_MNT"
     wait_ready nfsrepl "$NR_PID" "nfs://127.0.0.1$EXP_NR/?version=3&nfsport=$NR_NFS&mountport=$NR_MNT"

@@ -23,6 +23,7 @@
 #   BENCH_TIMEOUT_S [1800]    limit for each single client command (nfs-cp, LoadGen)
 #   BENCH_NFSREPL_WORKERS []  passed as --workers to nfsrepl when set (its default otherwise)
 #   BENCH_NFSREPL_ASYNC [0]   1: nfsrepl exports async (no directory/SETATTR fsyncs, like ganesha)
+#   BENCH_NFSREPL_JOURNAL [0] 1: nfsrepl journals every change (--journal on its own file system)
 #
 # Needs root (network namespace, packages). Everything -- rpcbind, ganesha.nfsd, nfsrepl and the
 # clients -- runs inside a private network namespace that has only its own loopback, created here
@@ -46,6 +47,7 @@ FS_MIB=${BENCH_FS_MIB:-$(( 2 * ${BENCH_FILE_MIB:-1024} + 2048 ))}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-1800}
 NFSREPL_WORKERS=${BENCH_NFSREPL_WORKERS:-}
 NFSREPL_ASYNC=${BENCH_NFSREPL_ASYNC:-0}
+NFSREPL_JOURNAL=${BENCH_NFSREPL_JOURNAL:-0}
 
 # fixed ports: nothing else lives in the private namespace
 NR_NFS=2049 NR_MNT=20048

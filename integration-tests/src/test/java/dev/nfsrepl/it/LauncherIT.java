@@ -57,7 +57,7 @@ class LauncherIT {
             Files.writeString(exports, export + " -fsid=9 127.0.0.1(ro,insecure,no_root_squash)\n");
             server.signal("HUP");
             assertTrue(eventually(DEADLINE, () -> Files.readString(log).contains("re-read " + exports)),
-                    server.logTail());
+                    () -> server.diagnosis());
             assertEquals(nfs3_prot.NFS3ERR_ROFS, c.create(root, "after", 0644).status,
                     "after SIGHUP the export is read-only, for a handle obtained before");
             assertFalse(Files.exists(export.resolve("after")));
@@ -65,7 +65,7 @@ class LauncherIT {
             Files.writeString(exports, "this line is not an export\n");
             server.signal("HUP");
             assertTrue(eventually(DEADLINE, () -> Files.readString(log).contains("keeping the current exports")),
-                    server.logTail());
+                    () -> server.diagnosis());
             assertEquals(nfs3_prot.NFS3_OK, c.getattr(root).status, "a broken file keeps the old rules");
 
             server.signal("TERM");

@@ -198,6 +198,22 @@ final class ServerProcess implements AutoCloseable {
         return tail(log);
     }
 
+    /** The log's tail, whether the process is alive, and its threads (jcmd Thread.print): for failure messages. */
+    String diagnosis() {
+        StringBuilder sb = new StringBuilder(tail(log)).append("\n--- process ").append(pid())
+                .append(process.isAlive() ? " alive" : " exited with " + process.exitValue());
+        if (process.isAlive()) {
+            try {
+                sb.append("\n--- threads:\n").append(ItCommands.runOk(java.time.Duration.ofSeconds(20),
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid()),
+                        "Thread.print"));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                sb.append("\n(no thread dump: ").append(e).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -56,6 +56,7 @@ public final class Journal implements Closeable {
     private final Path appliedFile;
     private final ConcurrentSkipListSet<Long> inFlight = new ConcurrentSkipListSet<>();
     private volatile long appliedPoint;
+    private volatile boolean syncs = true;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -107,9 +108,21 @@ public final class Journal implements Closeable {
         inFlight.remove(seq);
     }
 
-    /** Returns once every record up to {@code seq} is on stable storage (group commit). */
+    /**
+     * Whether changes wait for their record to be on stable storage (true, the default: NFS's
+     * promise for metadata, FILE_SYNC writes and COMMIT), or only for it to be in the journal's
+     * file (false: an export whose clients are all {@code async}; a crash of the machine can then
+     * lose the last changes, a killed server cannot). Checkpoints flush the journal either way.
+     */
+    public void setSyncs(boolean syncs) {
+        this.syncs = syncs;
+    }
+
+    /** Returns once every record up to {@code seq} is on stable storage (group commit); at once when not {@link #setSyncs syncing}. */
     public void sync(long seq) throws IOException {
-        log.sync(seq);
+        if (syncs) {
+            log.sync(seq);
+        }
     }
 
     /** Records that the change of {@code r} failed with {@code status}, durably. */
@@ -131,6 +144,7 @@ public final class Journal implements Closeable {
         if (upTo <= appliedPoint) {
             return;
         }
+        log.sync(upTo);
         syncFileSystem(fs.root());
         writeAppliedPoint(upTo);
         appliedPoint = upTo;

@@ -162,6 +162,7 @@ public final class NfsServer implements Closeable {
             }
             journals.put(e.localDir(), j);
         }
+        j.setSyncs(e.clients().stream().anyMatch(c -> c.options().sync()));
         return new PermissionCheckingFileSystem(new RecordingFileSystem(fs, j));
     }
 
