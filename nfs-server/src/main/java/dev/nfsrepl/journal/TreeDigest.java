@@ -45,8 +45,14 @@ public final class TreeDigest {
                 if (e.name().equals(".") || e.name().equals("..")) {
                     continue;
                 }
-                Attr a = fs.getattr(e.fileId());
                 String p = path + "/" + e.name();
+                Attr a;
+                try {
+                    a = fs.getattr(e.fileId());
+                } catch (FsException x) {
+                    throw new IllegalStateException("listed " + p + " as FileId " + Long.toHexString(e.fileId())
+                            + ", which then failed: " + x, x);
+                }
                 if (a.type() == FileType.DIRECTORY) {
                     walk(fs, e.fileId(), p, out);
                 } else {
