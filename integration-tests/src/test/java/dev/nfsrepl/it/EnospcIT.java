@@ -143,4 +143,66 @@ class EnospcIT {
             }
         }
     }
+
+    /**
+     * A full journal disk refuses the change (NFS3ERR_NOSPC) instead of changing the tree
+     * unrecorded: nothing the journal lacks reaches the export, and its replay equals the export.
+     */
+    @Test
+    void aFullJournalDiskRefusesChangesAndTheTreeStaysRecorded() throws Exception {
+        Path export = Files.createDirectories(tmp.resolve("export"));
+        try (Tmpfs journal = new Tmpfs(tmp.resolve("journal"), "3m")) {
+            try (TestServer server = TestServer.withExports(exportsFor(export), tmp.resolve("state"), journal.dir);
+                 ItRpcClient c = ItRpcClient.nfs(server.nfsPort())) {
+                byte[] root;
+                try (ItRpcClient m = ItRpcClient.mount(server.mountPort())) {
+                    root = m.mntOk(export.toString());
+                }
+                byte[] big = c.createOk(root, "big.bin", 0644);
+                byte[] chunk = new byte[MIB / 2];
+                new Random(3).nextBytes(chunk);
+                long acknowledged = 0;
+                int failure = nfs3_prot.NFS3_OK;
+                for (long off = 0; off < 8L * MIB; off += chunk.length) {
+                    WRITE3res r = c.write(big, off, chunk, nfs3_prot.FILE_SYNC);
+                    if (r.status != nfs3_prot.NFS3_OK) {
+                        failure = r.status;
+                        break;
+                    }
+                    acknowledged += r.resok.count;
+                }
+                assertEquals(nfs3_prot.NFS3ERR_NOSPC, failure, "after " + acknowledged + " bytes on a 3 MiB journal");
+                assertEquals(acknowledged, Files.size(export.resolve("big.bin")),
+                        "the refused WRITE did not reach the export");
+                // small records still fit in the journal's last page: create files until one is refused
+                int created = 0;
+                int status = nfs3_prot.NFS3_OK;
+                while (status == nfs3_prot.NFS3_OK && created < 100_000) {
+                    status = c.create(root, "small-" + created, 0644).status;
+                    if (status == nfs3_prot.NFS3_OK) {
+                        created++;
+                    }
+                }
+                assertEquals(nfs3_prot.NFS3ERR_NOSPC, status, "after " + created + " small creates");
+                assertFalse(Files.exists(export.resolve("small-" + created)), "a refused CREATE made nothing");
+                assertEquals(acknowledged, c.attrs(big).size, "reads and attributes go on");
+            }
+            Path ej = dev.nfsrepl.journal.JournalTool.exportJournal(journal.dir);
+            assertTrue(dev.nfsrepl.journal.JournalTool.stats(ej).damage().isEmpty(), "the journal verifies");
+            Path replayed = tmp.resolve("replayed");
+            dev.nfsrepl.journal.JournalTool.replay(ej, replayed, tmp.resolve("replayed-state"), msg -> { });
+            try (var a = Files.list(export); var b = Files.list(replayed)) {
+                assertEquals(a.map(p -> p.getFileName().toString()).sorted().toList(),
+                        b.map(p -> p.getFileName().toString()).sorted().toList(), "the same names");
+            }
+            assertArrayEquals(Files.readAllBytes(export.resolve("big.bin")), Files.readAllBytes(replayed.resolve("big.bin")),
+                    "the journal holds exactly what the export has");
+        }
+    }
+
+    private Path exportsFor(Path export) throws IOException {
+        Path f = tmp.resolve("exports");
+        Files.writeString(f, export + " 127.0.0.1(rw,insecure,no_root_squash)\n");
+        return f;
+    }
 }

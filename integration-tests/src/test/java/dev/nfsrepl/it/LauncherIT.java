@@ -45,7 +45,9 @@ class LauncherIT {
         Path exports = tmp.resolve("exports");
         Files.writeString(exports, export + " -fsid=9 127.0.0.1(rw,insecure,no_root_squash)\n");
         Path log = tmp.resolve("server.log");
-        try (ServerProcess server = ServerProcess.start(export, tmp.resolve("state"), 0, 0, log,
+        // a test run started under nohup hands SIGHUP down ignored, and the JVM then keeps ignoring it
+        try (ServerProcess server = ServerProcess.start(List.of("env", "--default-signal=HUP"),
+                System.getProperty("java.class.path"), export, tmp.resolve("state"), 0, 0, log,
                 "--exports", exports.toString());
              ItRpcClient c = ItRpcClient.nfs(server.nfsPort())) {
             byte[] root;
