@@ -97,10 +97,24 @@ public final class Journal implements Closeable {
      */
     public OpRecord append(Identity who, SegmentLog.OpAt op) throws IOException {
         Origin origin = Origin.of(who.uid(), who.gid(), who.client(), who.xid());
-        return log.append(fs.epoch(), origin, (seq, time) -> {
-            inFlight.add(seq);
-            return op.at(seq, time);
-        });
+        long[] seqOf = {0};
+        Op[] opOf = {null};
+        try {
+            return log.append(fs.epoch(), origin, (seq, time) -> {
+                Op o = op.at(seq, time);
+                inFlight.add(seq);
+                applier.begin(o, seq); // every earlier record of its directories is registered before it
+                seqOf[0] = seq;
+                opOf[0] = o;
+                return o;
+            });
+        } catch (IOException | RuntimeException e) {
+            if (opOf[0] != null) { // registered, then not written: the seq will be given again
+                inFlight.remove(seqOf[0]);
+                applier.abandon(opOf[0], seqOf[0]);
+            }
+            throw e;
+        }
     }
 
     /** The change of {@code seq} was applied (or aborted). */

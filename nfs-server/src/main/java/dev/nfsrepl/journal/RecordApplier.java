@@ -40,29 +40,85 @@ public final class RecordApplier {
     }
 
     private final LocalFileSystem fs;
+    private final DirectoryProgress progress;
 
     public RecordApplier(LocalFileSystem fs) {
         this.fs = fs;
+        this.progress = new DirectoryProgress(fs);
+    }
+
+    /** Registers a record that was just given its seq (before it is applied; see {@link DirectoryProgress}). */
+    void begin(Op op, long seq) {
+        for (long d : directoriesOf(op)) {
+            progress.begin(d, seq);
+        }
+    }
+
+    /** A record registered by {@link #begin} that will never be applied (its append failed). */
+    void abandon(Op op, long seq) {
+        for (long d : directoriesOf(op)) {
+            progress.abandon(d, seq);
+        }
     }
 
     public Outcome apply(OpRecord r) throws FsException {
-        long[] dirs = directoriesOf(r.op());
+        Op op = r.op();
+        long[] dirs = directoriesOf(op);
+        long[] mtimes = parentMtimesOf(op);
+        begin(op, r.seq());
+        Outcome o;
+        try {
+            o = alreadyApplied(dirs, r.seq());
+            if (o == null) {
+                o = change(op);
+            }
+        } catch (FsException | RuntimeException e) {
+            for (int i = 0; i < dirs.length; i++) {
+                done(dirs[i], r.seq(), mtimes[i], false); // cancelled by an ABORT: not pending any more
+            }
+            throw e;
+        }
+        for (int i = 0; i < dirs.length; i++) {
+            done(dirs[i], r.seq(), mtimes[i], o == Outcome.APPLIED || o == Outcome.ALREADY_DONE);
+        }
+        return o;
+    }
+
+    /** ALREADY_DONE when a directory's stamp shows the record applied, SUPERSEDED when a directory is gone, else null. */
+    private Outcome alreadyApplied(long[] dirs, long seq) throws FsException {
         for (long d : dirs) {
             try {
-                if (fs.appliedSeq(d) >= r.seq()) {
-                    return Outcome.ALREADY_DONE; // this directory saw the record (and later ones) applied
+                if (progress.applied(d, seq)) {
+                    return Outcome.ALREADY_DONE;
                 }
             } catch (StaleException e) {
                 return Outcome.SUPERSEDED; // the directory itself was removed by a later record
             }
         }
-        Outcome o = change(r.op());
-        if (o != Outcome.SUPERSEDED) {
-            for (long d : dirs) {
-                fs.setAppliedSeq(d, r.seq());
-            }
-        }
-        return o;
+        return null;
+    }
+
+    private void done(long dir, long seq, long mtime, boolean stamp) throws FsException {
+        progress.complete(dir, seq, mtime, !stamp ? null : st -> fs.finishDirectory(dir, st.applied().encode(),
+                st.mtimeNanos() == Long.MIN_VALUE ? null : st.mtimeNanos()));
+    }
+
+    /** The mtime each of {@link #directoriesOf} gets from the op. */
+    private static long[] parentMtimesOf(Op op) {
+        return switch (op.type()) {
+            case CREATE -> new long[] {((Op.Create) op).parentMtimeNanos()};
+            case MKDIR -> new long[] {((Op.Mkdir) op).parentMtimeNanos()};
+            case SYMLINK -> new long[] {((Op.Symlink) op).parentMtimeNanos()};
+            case MKNOD -> new long[] {((Op.Mknod) op).parentMtimeNanos()};
+            case REMOVE -> new long[] {((Op.Remove) op).parentMtimeNanos()};
+            case RMDIR -> new long[] {((Op.Rmdir) op).parentMtimeNanos()};
+            case LINK -> new long[] {((Op.Link) op).parentMtimeNanos()};
+            case ADOPT -> new long[] {Long.MIN_VALUE}; // made outside NFS: the directory keeps its time
+            case RENAME -> ((Op.Rename) op).fromParent() == ((Op.Rename) op).toParent()
+                    ? new long[] {Math.max(((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos())}
+                    : new long[] {((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos()};
+            case WRITE, SETATTR, COMMIT, ABORT -> new long[0];
+        };
     }
 
     /** The directories whose entries the op changes (none for data and attribute changes). */
@@ -122,7 +178,6 @@ public final class RecordApplier {
                 return Outcome.SUPERSEDED;
             }
             setAll(c.id(), c.attrs(), FileType.REGULAR);
-            fs.setTimes(c.parent(), null, c.parentMtimeNanos());
             return Outcome.APPLIED;
         }
         byte[] verifier = c.how() == Op.CreateHow.EXCLUSIVE
@@ -149,7 +204,6 @@ public final class RecordApplier {
         } else {
             return Outcome.SUPERSEDED;
         }
-        fs.setTimes(parent, null, parentMtime);
         return outcome;
     }
 
@@ -186,7 +240,6 @@ public final class RecordApplier {
             }
             outcome = Outcome.APPLIED;
         }
-        fs.setTimes(parent, null, parentMtime);
         return outcome;
     }
 
@@ -205,10 +258,6 @@ public final class RecordApplier {
         } else {
             return Outcome.SUPERSEDED;
         }
-        fs.setTimes(r.fromParent(), null, r.fromParentMtimeNanos());
-        if (r.toParent() != r.fromParent()) {
-            fs.setTimes(r.toParent(), null, r.toParentMtimeNanos());
-        }
         return outcome;
     }
 
@@ -226,7 +275,6 @@ public final class RecordApplier {
             fs.link(Identity.ROOT, l.id(), l.parent(), l.name());
             outcome = Outcome.APPLIED;
         }
-        fs.setTimes(l.parent(), null, l.parentMtimeNanos());
         return outcome;
     }
 

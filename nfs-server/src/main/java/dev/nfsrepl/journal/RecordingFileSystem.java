@@ -1,6 +1,5 @@
 package dev.nfsrepl.journal;
 
-import com.google.common.util.concurrent.Striped;
 import dev.nfsrepl.fs.Attr;
 import dev.nfsrepl.fs.CreateMode;
 import dev.nfsrepl.fs.FileType;
@@ -30,9 +29,6 @@ import dev.nfsrepl.replication.record.OpRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,16 +40,19 @@ import org.slf4j.LoggerFactory;
  * recovery that follows, every change on disk is in the journal, every journaled change is on
  * disk, in journal order):
  * <ol>
- *   <li>An operation locks the FileIds it touches (the parents, the object, a replaced target;
+ *   <li>An operation locks what it changes ({@link OperationLocks}): the names (exclusive), their
+ *       directories (shared, so that changes to other names of a directory run in parallel and
+ *       share fsyncs), the objects (exclusive: the object written or removed, a replaced target);
  *       renames of directories also take one lock for all of them, so no two can race into a
- *       cycle). Names are resolved, then locked, then checked again.</li>
+ *       cycle. Names are resolved, then locked, then checked again.</li>
  *   <li>It checks what would make it fail (a missing name, a wrong type, a non-empty directory)
  *       and decides every result a replica must reproduce: the new object's FileId, owner and
  *       mode, and times, all equal to the record's time.</li>
  *   <li>It appends the record, waits until the record is durable (group commit; UNSTABLE writes
  *       do not wait), and applies it through {@link RecordApplier}: the same code a backup and
  *       recovery use. Conflicting operations hold their locks across append and apply, so they
- *       reach the tree in journal order.</li>
+ *       reach the tree in journal order; a directory's mtime is the latest record time applied to
+ *       it, and its stamp says exactly which records it has seen ({@link AppliedSet}).</li>
  *   <li>A change that fails after it was logged is cancelled by an ABORT record; an append that
  *       fails (a full journal disk) refuses the operation before anything changed.</li>
  * </ol>
@@ -69,7 +68,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     private final LocalFileSystem local;
     private final Journal journal;
-    private final Striped<Lock> locks = Striped.lock(4096);
+    private final OperationLocks locks = new OperationLocks();
     private final ReentrantLock directoryRenames = new ReentrantLock();
 
     public RecordingFileSystem(LocalFileSystem local, Journal journal) {
@@ -296,7 +295,9 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
         try {
             while (true) {
                 long dst = local.idAt(toDir, toName);
-                try (Held h = hold(fromDir, toDir, src, dst)) {
+                OperationLocks.Want want = new OperationLocks.Want().name(fromDir, fromName).name(toDir, toName)
+                        .shared(fromDir).shared(toDir).exclusive(src).exclusive(dst);
+                try (OperationLocks.Held h = locks.hold(want)) {
                     if (local.idAt(fromDir, fromName) != src || local.idAt(toDir, toName) != dst) {
                         src = local.idAt(fromDir, fromName); // changed while we were locking: again
                         if (src == 0 || (local.getattr(src).type() == FileType.DIRECTORY) != directory) {
@@ -347,7 +348,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public void link(Identity who, long id, long dir, String name) throws FsException {
-        try (Held h = hold(id, dir)) {
+        try (OperationLocks.Held h = locks.hold(new OperationLocks.Want().name(dir, name).shared(dir).exclusive(id))) {
             if (local.getattr(id).type() == FileType.DIRECTORY) {
                 throw new IsDirException("cannot hard-link a directory");
             }
@@ -409,48 +410,46 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     // ---------------------------------------------------------------- locks
 
-    /** Locks held by one operation, released in reverse order. */
+    /** The locks of an operation on a name, and the FileId the name held once they were taken. */
     private static final class Held implements AutoCloseable {
-        final List<Lock> held;
+        final OperationLocks.Held locks;
         final long child;
 
-        Held(List<Lock> held, long child) {
-            this.held = held;
+        Held(OperationLocks.Held locks, long child) {
+            this.locks = locks;
             this.child = child;
         }
 
         @Override
         public void close() {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
-            }
+            locks.close();
         }
     }
 
-    /** Locks the FileIds (0s are ignored) in one global order, so that no two operations deadlock. */
+    /** Exclusive locks on objects (0s are ignored). */
     private Held hold(long... ids) {
-        List<Object> keys = new ArrayList<>();
+        OperationLocks.Want w = new OperationLocks.Want();
         for (long id : ids) {
-            if (id != 0) {
-                keys.add(id);
-            }
+            w.exclusive(id);
         }
-        List<Lock> held = new ArrayList<>();
-        for (Lock l : locks.bulkGet(keys)) {
-            l.lock();
-            held.add(l);
-        }
-        return new Held(held, 0);
+        return new Held(locks.hold(w), 0);
     }
 
-    /** Locks {@code dir} and the object now at {@code name} (if any), re-resolving until the name holds still. */
-    private Held holdWithChild(long dir, String name) throws FsException {
+    /**
+     * Locks name {@code name} of {@code dir}, the directory shared, and the object now at the name
+     * (if any) and {@code others} exclusive, re-resolving until the name holds still.
+     */
+    private Held holdWithChild(long dir, String name, long... others) throws FsException {
         long guess = local.idAt(dir, name);
         while (true) {
-            Held h = hold(dir, guess);
+            OperationLocks.Want w = new OperationLocks.Want().name(dir, name).shared(dir).exclusive(guess);
+            for (long o : others) {
+                w.exclusive(o);
+            }
+            OperationLocks.Held h = locks.hold(w);
             long now = local.idAt(dir, name);
             if (now == guess) {
-                return new Held(h.held, now);
+                return new Held(h, now);
             }
             h.close();
             guess = now;

@@ -343,30 +343,33 @@ public final class LocalFileSystem implements FileSystem {
         make(Identity.ROOT, dir, name, type, type == FileType.SYMLINK ? attrs.withoutMode() : attrs, maker, id);
     }
 
-    /**
-     * The seq of the last journal record applied to directory {@code dir}'s entries, or 0. A
-     * record's change and the stamp written after it reach the disk in that order (both are
-     * metadata of one file system), so recovery skips every record a directory is stamped past.
-     */
-    public long appliedSeq(long dir) throws FsException {
+    /** The journal's applied-records stamp of directory {@code dir} (its bytes), or null. */
+    public byte[] appliedStamp(long dir) throws FsException {
         Node d = dirNode(dir);
         try {
-            return Xattrs.readLong(d.path, Xattrs.APPLIED_SEQ);
+            return Xattrs.read(d.path, Xattrs.APPLIED_SEQ);
         } catch (IOException e) {
-            throw IoErrors.map(e, "read applied seq of " + d.path);
+            throw IoErrors.map(e, "read the applied stamp of " + d.path);
         }
     }
 
-    /** Stamps directory {@code dir} with the seq of the journal record just applied to its entries. */
-    public void setAppliedSeq(long dir, long seq) throws FsException {
+    /**
+     * After a journal record changed directory {@code dir}'s entries: gives it mtime
+     * {@code mtimeNanos} (null: leaves it) and then stores {@code stamp} (which records it has seen applied). The
+     * change, the time and the stamp reach the disk in that order (metadata of one file system).
+     */
+    public void finishDirectory(long dir, byte[] stamp, Long mtimeNanos) throws FsException {
         Node d = dirNode(dir);
         Lock lock = dirLocks.get(dir);
         lock.lock();
         try {
-            Xattrs.writeLong(d.path, Xattrs.APPLIED_SEQ, seq);
-            listings.retimed(dir, LocalStat.of(d.path)); // its ctime moved, not its entries
+            if (mtimeNanos != null) {
+                apply(d.path, FileType.DIRECTORY, new SetAttr(null, null, null, null, null, TimeSpec.at(mtimeNanos)));
+            }
+            Xattrs.write(d.path, Xattrs.APPLIED_SEQ, stamp);
+            listings.retimed(dir, LocalStat.of(d.path)); // its times moved, not its entries
         } catch (IOException e) {
-            throw IoErrors.map(e, "stamp " + d.path + " with applied seq " + seq);
+            throw IoErrors.map(e, "finish the change of " + d.path);
         } finally {
             lock.unlock();
         }

@@ -22,7 +22,7 @@ final class Xattrs {
     static final String EPOCH = "nfsrepl.epoch";
     /** The verifier of an exclusive CREATE, 8 bytes, until the file's first SETATTR. */
     static final String CREATE_VERIFIER = "nfsrepl.cverf";
-    /** On a directory: the seq of the last journal record applied to its entries (8 bytes). */
+    /** On a directory: which journal records its entries have seen applied (journal's AppliedSet). */
     static final String APPLIED_SEQ = "nfsrepl.seq";
 
     private Xattrs() {

@@ -1,0 +1,109 @@
+package dev.nfsrepl.journal;
+
+import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per directory, the records that change its entries and are still being applied, and those
+ * applied: the source of each directory's {@link AppliedSet} and of the mtime it is given (the
+ * latest record time applied to it, so that changes to different names applied out of order
+ * leave the newest). A record is registered ({@link #begin}) when it gets its seq, under the
+ * log's lock, so every earlier record of the directory is registered before it.
+ *
+ * <p>Thread-safe; each directory's state is guarded by its own monitor.
+ */
+final class DirectoryProgress {
+
+    private static final class State {
+        boolean loaded;
+        long upTo;
+        final TreeSet<Long> extras = new TreeSet<>();
+        final TreeSet<Long> inFlight = new TreeSet<>();
+        long mtime = Long.MIN_VALUE;
+    }
+
+    /** What to store with a directory after a record was applied to it. */
+    record Stamp(AppliedSet applied, long mtimeNanos) {
+    }
+
+    private final LocalFileSystem fs;
+    private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
+
+    DirectoryProgress(LocalFileSystem fs) {
+        this.fs = fs;
+    }
+
+    void begin(long dir, long seq) {
+        State s = states.computeIfAbsent(dir, k -> new State());
+        synchronized (s) {
+            s.inFlight.add(seq);
+        }
+    }
+
+    /** The record will not be applied (its append failed): forget it. */
+    void abandon(long dir, long seq) {
+        State s = states.get(dir);
+        if (s != null) {
+            synchronized (s) {
+                s.inFlight.remove(seq);
+            }
+        }
+    }
+
+    /** Whether the directory has seen record {@code seq} applied (reading its stamp once per run). */
+    boolean applied(long dir, long seq) throws FsException {
+        State s = states.computeIfAbsent(dir, k -> new State());
+        synchronized (s) {
+            load(dir, s);
+            return seq <= s.upTo || s.extras.contains(seq);
+        }
+    }
+
+    /** Stores a directory's stamp (called under the directory's monitor, so stamps are written in order). */
+    interface Store {
+        void store(Stamp stamp) throws FsException;
+    }
+
+    /**
+     * Record {@code seq} (parent mtime {@code mtimeNanos}) is done with the directory; {@code store}
+     * (null: nothing to store) writes the new stamp before any later completion computes its own.
+     */
+    void complete(long dir, long seq, long mtimeNanos, Store store) throws FsException {
+        State s = states.computeIfAbsent(dir, k -> new State());
+        synchronized (s) {
+            Stamp st = completeLocked(dir, s, seq, mtimeNanos);
+            if (store != null) {
+                store.store(st);
+            }
+        }
+    }
+
+    private Stamp completeLocked(long dir, State s, long seq, long mtimeNanos) throws FsException {
+        load(dir, s);
+        s.inFlight.remove(seq);
+        if (seq > s.upTo) {
+            s.extras.add(seq);
+        }
+        long upTo = s.inFlight.isEmpty() ? Math.max(s.upTo, s.extras.isEmpty() ? s.upTo : s.extras.last())
+                : Math.max(s.upTo, s.inFlight.first() - 1);
+        s.upTo = upTo;
+        s.extras.headSet(upTo, true).clear();
+        s.mtime = Math.max(s.mtime, mtimeNanos);
+        return new Stamp(new AppliedSet(upTo, s.extras.stream().mapToLong(Long::longValue).toArray()), s.mtime);
+    }
+
+    private void load(long dir, State s) throws FsException {
+        if (!s.loaded) {
+            AppliedSet a = AppliedSet.decode(fs.appliedStamp(dir));
+            s.upTo = Math.max(s.upTo, a.upTo());
+            for (long e : a.extras()) {
+                if (e > s.upTo) {
+                    s.extras.add(e);
+                }
+            }
+            s.loaded = true;
+        }
+    }
+}
