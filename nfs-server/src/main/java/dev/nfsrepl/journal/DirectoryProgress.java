@@ -1,6 +1,7 @@
 package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.fs.error.StaleException;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,7 @@ final class DirectoryProgress {
     boolean applied(long dir, long seq) throws FsException {
         State s = states.computeIfAbsent(dir, k -> new State());
         synchronized (s) {
-            load(dir, s);
+            load(dir, s, true);
             return seq <= s.upTo || s.extras.contains(seq);
         }
     }
@@ -81,7 +82,7 @@ final class DirectoryProgress {
     }
 
     private Stamp completeLocked(long dir, State s, long seq, long mtimeNanos) throws FsException {
-        load(dir, s);
+        load(dir, s, false);
         s.inFlight.remove(seq);
         if (seq > s.upTo) {
             s.extras.add(seq);
@@ -94,9 +95,18 @@ final class DirectoryProgress {
         return new Stamp(new AppliedSet(upTo, s.extras.stream().mapToLong(Long::longValue).toArray()), s.mtime);
     }
 
-    private void load(long dir, State s) throws FsException {
+    /** Reads the directory's stamp once; a directory that is gone throws only when {@code strict}. */
+    private void load(long dir, State s, boolean strict) throws FsException {
         if (!s.loaded) {
-            AppliedSet a = AppliedSet.decode(fs.appliedStamp(dir));
+            AppliedSet a;
+            try {
+                a = AppliedSet.decode(fs.appliedStamp(dir));
+            } catch (StaleException e) {
+                if (strict) {
+                    throw e;
+                }
+                a = AppliedSet.NONE; // the directory is gone: nothing will be stored with it
+            }
             s.upTo = Math.max(s.upTo, a.upTo());
             for (long e : a.extras()) {
                 if (e > s.upTo) {

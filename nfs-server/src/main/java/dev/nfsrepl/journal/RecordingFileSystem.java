@@ -386,9 +386,11 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
             }
         } catch (IOException e) {
             FsException f = IoErrors.map(e, "journal sync");
+            LOG.warn("record #{}: {}", r.seq(), f.getMessage());
             abortQuietly(r, f.status());
             throw f;
         } catch (FsException e) {
+            LOG.warn("record #{} ({}): {}", r.seq(), r.type(), e.getMessage());
             abortQuietly(r, e.status());
             throw e;
         } finally {
@@ -397,6 +399,9 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
     }
 
     private void abortQuietly(OpRecord r, int status) {
+        // it passed its checks, so this is no ordinary refusal: a full or failing disk, an outside change
+        LOG.warn("record #{} ({}) failed after it was logged, with NFS status {}; writing its ABORT", r.seq(),
+                r.type(), status);
         try {
             journal.abort(r, status);
         } catch (IOException | RuntimeException e) {

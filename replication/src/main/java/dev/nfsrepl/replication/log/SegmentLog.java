@@ -194,7 +194,10 @@ public final class SegmentLog implements Closeable {
     public OpRecord append(int epoch, Origin origin, OpAt opAt) throws IOException {
         lock.lock();
         try {
+            checkUsable();
             long now = ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+            ensureSegment(epoch, lastSeq() + 1, Math.max(now, lastTimeMicros()));
+            // from here to the write the lock is never released: the seq given is the one written
             long seq = lastSeq() + 1;
             long time = Math.max(now, lastTimeMicros());
             OpRecord r = new OpRecord(seq, epoch, time, origin, opAt.at(seq, time));
@@ -209,6 +212,8 @@ public final class SegmentLog implements Closeable {
     public void appendRecord(OpRecord r) throws IOException {
         lock.lock();
         try {
+            checkUsable();
+            ensureSegment(r.epoch(), Math.max(r.seq(), lastSeq() + 1), r.timeMicros());
             if (r.seq() <= lastSeq() || r.timeMicros() < lastTimeMicros()) {
                 throw new IllegalArgumentException(dir + ": record #" + r.seq() + " (time " + r.timeMicros()
                         + ") does not follow #" + lastSeq() + " (time " + lastTimeMicros() + ")");
@@ -322,9 +327,9 @@ public final class SegmentLog implements Closeable {
 
     // ---- writing
 
+    /** Writes {@code r} into the active segment, which {@link #ensureSegment} made ready for it. */
     private void write(OpRecord r) throws IOException {
-        checkUsable();
-        Segment s = segmentFor(r);
+        Segment s = active;
         scratch.clear();
         ByteBuffer bulk = encoder.encode(r, scratch);
         long bodyLen = scratch.writePosition() + bulk.remaining();
@@ -370,35 +375,44 @@ public final class SegmentLog implements Closeable {
         encoder = new OpCodec.Encoder(s.header.epoch(), s.lastSeq + 1, s.lastTimeMicros);
     }
 
-    /** The segment {@code r} goes into: the active one, or a new one (epoch change, size, none yet). */
-    private Segment segmentFor(OpRecord r) throws IOException {
-        if (active != null && !active.closed && active.header.epoch() == r.epoch()
-                && active.end < config.segmentBytes()) {
-            return active;
-        }
-        closeActive();
-        SegmentHeader h = new SegmentHeader(FORMAT_VERSION, kind, r.epoch(), r.seq(), r.timeMicros());
-        Path f = dir.resolve(Segment.fileName(r.seq()));
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
-        try {
-            ByteBuffer hb = h.encode();
-            while (hb.hasRemaining()) {
-                ch.write(hb);
+    /**
+     * Makes the active segment one that the next record (of {@code epoch}, seq
+     * {@code firstSeqIfNew} or later, at {@code timeMicros} or later) can go into, starting a new one on an epoch change, at the size limit, or
+     * when there is none. Called before the record gets its seq: waiting for an fsync in flight
+     * releases the lock, and another appender may then take the next seq first.
+     */
+    private void ensureSegment(int epoch, long firstSeqIfNew, long timeMicros) throws IOException {
+        while (active == null || active.closed || active.header.epoch() != epoch
+                || active.end >= config.segmentBytes()) {
+            if (syncing) {
+                syncDone.awaitUninterruptibly(); // the fsync in flight uses the active channel
+                checkUsable();
+                continue;
             }
-            ch.force(true);
-            Durable.syncDirectory(dir);
-        } catch (IOException e) {
-            ch.close();
-            Files.deleteIfExists(f);
-            throw new IOException(f + ": cannot start a segment: " + e.getMessage(), e);
+            closeActive();
+            long firstSeq = Math.max(firstSeqIfNew, lastSeq() + 1);
+            SegmentHeader h = new SegmentHeader(FORMAT_VERSION, kind, epoch, firstSeq, timeMicros);
+            Path f = dir.resolve(Segment.fileName(firstSeq));
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            try {
+                ByteBuffer hb = h.encode();
+                while (hb.hasRemaining()) {
+                    ch.write(hb);
+                }
+                ch.force(true);
+                Durable.syncDirectory(dir);
+            } catch (IOException e) {
+                ch.close();
+                Files.deleteIfExists(f);
+                throw new IOException(f + ": cannot start a segment: " + e.getMessage(), e);
+            }
+            Segment s = new Segment(f, h);
+            segments.add(s);
+            active = s;
+            activeChannel = ch;
+            encoder = new OpCodec.Encoder(h.epoch(), h.firstSeq(), h.baseTimeMicros());
         }
-        Segment s = new Segment(f, h);
-        segments.add(s);
-        active = s;
-        activeChannel = ch;
-        encoder = new OpCodec.Encoder(h.epoch(), h.firstSeq(), h.baseTimeMicros());
-        return s;
     }
 
     /** Makes the active segment durable and closes it (waiting for an fsync in flight). */

@@ -165,6 +165,37 @@ class SegmentLogTest {
         }
     }
 
+    /** Appenders that roll segments while fsyncs are in flight never share a seq (a roll used to wait for the
+     *  fsync after the seq was taken, letting another appender take the same one). */
+    @Test
+    void rollingSegmentsUnderConcurrentSyncsGivesEverySeqOnce() throws Exception {
+        try (SegmentLog log = open(LogConfig.DEFAULTS.withSegmentBytes(8 << 10))) {
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            Op big = new Op.Write(SampleRecords.EPOCH, 0, ByteBuffer.allocate(3000), Op.Stability.UNSTABLE, 0);
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        OpRecord r = log.append(SampleRecords.EPOCH, WHO, big);
+                        log.sync(r.seq());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertTrue(log.segmentCount() > 100, "segments rolled: " + log.segmentCount());
+            List<OpRecord> all = readAll(log, 0);
+            assertEquals(threads * 150, all.size());
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i + 1, all.get(i).seq());
+            }
+        }
+    }
+
     @Test
     void retentionDeletesOldClosedSegmentsBySizeAndAgeButKeepsWhatIsStillNeeded() throws IOException {
         LogConfig config = LogConfig.DEFAULTS.withSegmentBytes(8 << 10).withRetention(64 << 10, Duration.ofHours(1));
