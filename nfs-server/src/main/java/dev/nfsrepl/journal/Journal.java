@@ -2,6 +2,7 @@ package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.Identity;
 import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.log.LogConfig;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
@@ -10,12 +11,9 @@ import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.record.Origin;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.slf4j.Logger;
@@ -209,15 +207,7 @@ public final class Journal implements Closeable {
     }
 
     private void writeAppliedPoint(long seq) throws IOException {
-        Path tmp = appliedFile.resolveSibling("applied.tmp");
-        Files.writeString(tmp, seq + "\n", StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, appliedFile, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel ch = FileChannel.open(appliedFile.getParent(), StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        Durable.replace(appliedFile, (seq + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** syncfs(2) of the file system holding {@code dir}, through coreutils' {@code sync -f}. */

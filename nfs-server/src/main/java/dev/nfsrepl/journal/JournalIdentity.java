@@ -1,14 +1,12 @@
 package dev.nfsrepl.journal;
 
+import dev.nfsrepl.replication.io.Durable;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /** The {@code identity} file of a journal directory (grammar in {@link Journal}). */
@@ -33,17 +31,9 @@ public record JournalIdentity(long rootId, int generation, String export) {
         p.setProperty("rootId", Long.toHexString(rootId));
         p.setProperty("generation", Integer.toHexString(generation));
         p.setProperty("export", export.toString());
-        Path tmp = dir.resolve(FILE + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "nfsrepl journal identity: the export's root FileId and handle generation");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        StringWriter w = new StringWriter();
+        p.store(w, "nfsrepl journal identity: the export's root FileId and handle generation");
+        Durable.replace(f, w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     public static JournalIdentity read(Path dir) throws IOException {

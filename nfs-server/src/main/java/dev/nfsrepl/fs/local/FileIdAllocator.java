@@ -2,13 +2,9 @@ package dev.nfsrepl.fs.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
@@ -131,14 +127,7 @@ public final class FileIdAllocator {
 
     private void persist(long newReserved) throws IOException {
         String text = "epoch=" + epoch + "\nreserved=" + newReserved + "\n";
-        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-        Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE);
-        Durable.syncDirectory(stateFile.getParent());
+        dev.nfsrepl.replication.io.Durable.replace(stateFile, text.getBytes(StandardCharsets.UTF_8));
         reserved = newReserved;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nfsrepl.replication.log;
 
+import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpCodec;
 import dev.nfsrepl.replication.record.OpRecord;
@@ -7,7 +8,7 @@ import dev.nfsrepl.replication.record.Origin;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -598,20 +599,13 @@ public final class SegmentLog implements Closeable {
         if (readOnly) {
             return;
         }
-        Path m = cutMarker(segment);
-        Path tmp = m.resolveSibling(m.getFileName() + ".tmp");
         Properties p = new Properties();
         p.setProperty("validBytes", Long.toString(validBytes));
         p.setProperty("reason", reason);
         p.setProperty("cutAt", clock.instant().toString());
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(w, "segment " + segment.getFileName() + " ends at byte " + validBytes + "; the rest is damage");
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, m, StandardCopyOption.ATOMIC_MOVE);
-        Durable.syncDirectory(dir);
+        StringWriter w = new StringWriter();
+        p.store(w, "segment " + segment.getFileName() + " ends at byte " + validBytes + "; the rest is damage");
+        Durable.replace(cutMarker(segment), w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- for LogCursor
