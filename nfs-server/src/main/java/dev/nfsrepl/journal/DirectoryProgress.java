@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * applied: the source of each directory's {@link AppliedSet} and of the mtime it is given (the
  * latest record time applied to it, so that changes to different names applied out of order
  * leave the newest). A record is registered ({@link #begin}) when it gets its seq, under the
- * log's lock, so every earlier record of the directory is registered before it.
+ * log's lock, so every earlier record of the directory is registered before it; recovery and
+ * replay register and complete records one at a time in seq order, which gives the same guarantee.
  *
  * <p>Thread-safe; each directory's state is guarded by its own monitor.
  */
@@ -20,6 +21,7 @@ final class DirectoryProgress {
     private static final class State {
         boolean loaded;
         long upTo;
+        long seen; // the highest seq registered this run: records of the directory up to it are all known
         final TreeSet<Long> extras = new TreeSet<>();
         final TreeSet<Long> inFlight = new TreeSet<>();
         long mtime = Long.MIN_VALUE;
@@ -40,6 +42,7 @@ final class DirectoryProgress {
         State s = states.computeIfAbsent(dir, k -> new State());
         synchronized (s) {
             s.inFlight.add(seq);
+            s.seen = Math.max(s.seen, seq);
         }
     }
 
@@ -87,10 +90,17 @@ final class DirectoryProgress {
         if (seq > s.upTo) {
             s.extras.add(seq);
         }
-        long upTo = s.inFlight.isEmpty() ? Math.max(s.upTo, s.extras.isEmpty() ? s.upTo : s.extras.last())
-                : Math.max(s.upTo, s.inFlight.first() - 1);
-        s.upTo = upTo;
+        s.seen = Math.max(s.seen, seq);
+        // Every record of the directory up to 'seen' was registered this run, in seq order, so the
+        // applied prefix reaches the oldest one still in flight, or 'seen'. Not beyond: extras read
+        // from the stamp past 'seen' (recovery re-applying an older part of the tail) leave gaps
+        // for records not yet re-applied.
+        long upTo = Math.max(s.upTo, s.inFlight.isEmpty() ? s.seen : s.inFlight.first() - 1);
         s.extras.headSet(upTo, true).clear();
+        while (!s.extras.isEmpty() && s.extras.first() == upTo + 1) {
+            upTo = s.extras.pollFirst();
+        }
+        s.upTo = upTo;
         s.mtime = Math.max(s.mtime, mtimeNanos);
         return new Stamp(new AppliedSet(upTo, s.extras.stream().mapToLong(Long::longValue).toArray()), s.mtime);
     }

@@ -51,6 +51,32 @@ class DirectoryProgressTest {
     }
 
     @Test
+    void recoveryReapplyingAnOlderRecordDoesNotJumpOverRecordsStillToBeReapplied() throws Exception {
+        Files.createDirectories(tmp.resolve("export"));
+        try (LocalFileSystem fs = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), Clock.systemUTC())
+                .start()) {
+            long d = fs.mkdir(RecordingFileSystemTest.WHO, fs.rootId(), "d", SetAttr.NONE);
+            // the server was killed with #11 and #12 in flight and #13 applied
+            fs.finishDirectory(d, new AppliedSet(10, new long[] {13}).encode(), null);
+
+            DirectoryProgress recovery = new DirectoryProgress(fs); // re-applies the tail from #5 on, in order
+            List<DirectoryProgress.Stamp> stamps = new ArrayList<>();
+            recovery.begin(d, 5);
+            assertTrue(recovery.applied(d, 5));
+            recovery.complete(d, 5, 500, stamps::add);
+            assertEquals(new AppliedSet(10, new long[] {13}), stamps.get(0).applied());
+            assertFalse(recovery.applied(d, 11), "#11 was never applied");
+            recovery.begin(d, 11);
+            recovery.complete(d, 11, 1100, stamps::add);
+            assertEquals(new AppliedSet(11, new long[] {13}), stamps.get(1).applied());
+            assertFalse(recovery.applied(d, 12), "#12 was never applied");
+            recovery.begin(d, 12);
+            recovery.complete(d, 12, 1200, stamps::add);
+            assertEquals(new AppliedSet(13, new long[0]), stamps.get(2).applied());
+        }
+    }
+
+    @Test
     void theStampFormatRoundTrips() {
         AppliedSet a = new AppliedSet(41, new long[] {43, 47});
         assertEquals(a, AppliedSet.decode(a.encode()));
