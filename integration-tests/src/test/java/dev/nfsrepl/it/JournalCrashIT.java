@@ -1,5 +1,6 @@
 package dev.nfsrepl.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server, journaling, is killed (SIGKILL) at random moments of a concurrent load, fifty times,
  * and started again each time. Afterwards the journal verifies, every change a client saw
- * acknowledged as stable is in it, and the journal alone rebuilds exactly the tree on disk.
+ * acknowledged as stable is in it, and the journal alone rebuilds exactly the tree on disk. And a
+ * client whose replies were lost to a crash gets, for the same calls sent to the restarted
+ * server, the replies it should have had.
  */
 class JournalCrashIT {
 
@@ -111,6 +114,57 @@ class JournalCrashIT {
         }
         assertEquals(onDisk, rebuilt);
         assertTrue(onDisk.size() > 10, "the tree is not trivial: " + onDisk.size() + " objects");
+    }
+
+    @Test
+    void changesRetransmittedAfterACrashGetTheirOriginalReply() throws Exception {
+        Path export = Files.createDirectories(tmp.resolve("export"));
+        Path state = tmp.resolve("state");
+        String[] journaled = {"--journal", tmp.resolve("journal").toString()};
+        int createXid = RawRpc.nextXid();
+        int removeXid = RawRpc.nextXid();
+        int renameXid = RawRpc.nextXid();
+        int nfsPort;
+        int mountPort;
+        byte[] created;
+        try (ServerProcess server = ServerProcess.start(export, state, 0, 0, tmp.resolve("first.log"), journaled)) {
+            nfsPort = server.nfsPort();
+            mountPort = server.mountPort();
+            byte[] root = RawRpc.mount(mountPort, export.toString());
+            Files.writeString(export.resolve("doomed"), "x");
+            Files.writeString(export.resolve("moving"), "y");
+            try (RawRpc.Conn c = RawRpc.Conn.open(nfsPort)) {
+                RawRpc.Looked made = RawRpc.created(c.call(RawRpc.nfsCall(createXid, RawRpc.CREATE,
+                        RawRpc.createArgs(root, "made", RawRpc.GUARDED))));
+                assertEquals(RawRpc.NFS3_OK, made.status(), "CREATE");
+                created = made.fh();
+                assertEquals(RawRpc.NFS3_OK, c.call(RawRpc.nfsCall(removeXid, RawRpc.REMOVE,
+                        RawRpc.dirOpArgs(root, "doomed"))).status(), "REMOVE");
+                assertEquals(RawRpc.NFS3_OK, c.call(RawRpc.nfsCall(renameXid, RawRpc.RENAME,
+                        RawRpc.renameArgs(root, "moving", root, "moved"))).status(), "RENAME");
+            }
+            server.kill(); // the replies "were lost": the client sends the same calls to the restarted server
+        }
+        try (ServerProcess server = ServerProcess.start(export, state, nfsPort, mountPort, tmp.resolve("second.log"),
+                journaled)) {
+            byte[] root = RawRpc.mount(mountPort, export.toString());
+            try (RawRpc.Conn c = RawRpc.Conn.open(nfsPort)) {
+                RawRpc.Looked again = RawRpc.created(c.call(RawRpc.nfsCall(createXid, RawRpc.CREATE,
+                        RawRpc.createArgs(root, "made", RawRpc.GUARDED))));
+                assertEquals(RawRpc.NFS3_OK, again.status(), "retransmitted GUARDED CREATE: OK, not EXIST");
+                assertArrayEquals(created, again.fh(), "the retransmitted CREATE names the file it made");
+                assertEquals(RawRpc.NFS3_OK, c.call(RawRpc.nfsCall(removeXid, RawRpc.REMOVE,
+                        RawRpc.dirOpArgs(root, "doomed"))).status(), "retransmitted REMOVE: OK, not NOENT");
+                assertEquals(RawRpc.NFS3_OK, c.call(RawRpc.nfsCall(renameXid, RawRpc.RENAME,
+                        RawRpc.renameArgs(root, "moving", root, "moved"))).status(), "retransmitted RENAME: OK, not NOENT");
+                assertEquals(RawRpc.NFS3ERR_NOENT, c.call(RawRpc.nfsCall(RawRpc.nextXid(), RawRpc.REMOVE,
+                        RawRpc.dirOpArgs(root, "doomed"))).status(), "a new REMOVE of the name (new xid): NOENT");
+            }
+            server.stop();
+        }
+        assertEquals("y", Files.readString(export.resolve("moved")));
+        assertTrue(Files.exists(export.resolve("made")) && !Files.exists(export.resolve("doomed"))
+                && !Files.exists(export.resolve("moving")));
     }
 
     /** One client: random changes until told to stop or the server goes away. */

@@ -55,6 +55,7 @@ public final class Journal implements Closeable {
     private final ConcurrentSkipListSet<Long> inFlight = new ConcurrentSkipListSet<>();
     private volatile long appliedPoint;
     private volatile boolean syncs = true;
+    private Retransmissions retransmissions = Retransmissions.NONE;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -70,6 +71,7 @@ public final class Journal implements Closeable {
         try {
             JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root());
             j.recover();
+            j.retransmissions = Retransmissions.load(log);
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;
@@ -113,6 +115,15 @@ public final class Journal implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The change that the request of {@code who} (its client and xid) made before this journal
+     * was opened, when it is one of the last minutes' namespace changes: a retransmission whose
+     * reply was lost to a restart. Null otherwise. See {@link Retransmissions}.
+     */
+    public Op changeMadeBefore(Identity who) {
+        return retransmissions.madeBy(who);
     }
 
     /** The change of {@code seq} was applied (or aborted). */

@@ -26,6 +26,7 @@ import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.Attrs;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.OpType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,9 @@ import org.slf4j.LoggerFactory;
  *       fails (a full journal disk) refuses the operation before anything changed.</li>
  * </ol>
  * UNSTABLE writes are in the journal's file before they reach the tree, so a killed server loses
- * none; after a power loss the client resends them (the write verifier changes).
+ * none; after a power loss the client resends them (the write verifier changes). A namespace change
+ * retransmitted after a restart (same client and xid, found among the journal's last records) is
+ * answered as it was the first time instead of executed again ({@link Retransmissions}).
  *
  * <p>Not yet recorded: objects that appear in the export outside NFS and are adopted on first
  * sight (ADOPT records are defined but not yet written).
@@ -86,6 +89,10 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
     @Override
     public long create(Identity who, long dir, String name, CreateMode mode, SetAttr attrs, byte[] verifier)
             throws FsException {
+        long before = madeBefore(who, OpType.CREATE, dir, name);
+        if (before != 0) {
+            return before;
+        }
         try (Held h = holdWithChild(dir, name)) {
             if (h.child != 0) {
                 return createExisting(who, dir, name, h.child, mode, attrs, verifier);
@@ -130,7 +137,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public long mkdir(Identity who, long dir, String name, SetAttr attrs) throws FsException {
-        return make(who, dir, name, FileType.DIRECTORY, attrs, 0,
+        return make(who, OpType.MKDIR, dir, name, FileType.DIRECTORY, attrs, 0,
                 (id, a, t) -> new Op.Mkdir(dir, name, id, a, nanos(t)));
     }
 
@@ -140,7 +147,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
             throw new InvalException("symlink target is empty or contains NUL");
         }
         long size = target.getBytes(StandardCharsets.UTF_8).length;
-        return make(who, dir, name, FileType.SYMLINK, attrs.withoutMode(), size,
+        return make(who, OpType.SYMLINK, dir, name, FileType.SYMLINK, attrs.withoutMode(), size,
                 (id, a, t) -> new Op.Symlink(dir, name, id, target, a, nanos(t)));
     }
 
@@ -149,7 +156,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
         if (type != FileType.FIFO && type != FileType.SOCKET) {
             throw new BadTypeException("cannot create objects of type " + type);
         }
-        return make(who, dir, name, type, attrs, 0,
+        return make(who, OpType.MKNOD, dir, name, type, attrs, 0,
                 (id, a, t) -> new Op.Mknod(dir, name, id, RecordApplier.objectType(type), a, nanos(t)));
     }
 
@@ -157,8 +164,12 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
         Op op(long id, Attrs attrs, long timeMicros);
     }
 
-    private long make(Identity who, long dir, String name, FileType type, SetAttr attrs, long size, Made made)
-            throws FsException {
+    private long make(Identity who, OpType kind, long dir, String name, FileType type, SetAttr attrs, long size,
+                      Made made) throws FsException {
+        long before = madeBefore(who, kind, dir, name);
+        if (before != 0) {
+            return before;
+        }
         try (Held h = holdWithChild(dir, name)) {
             if (h.child != 0) {
                 throw new ExistException(name + " exists");
@@ -251,6 +262,10 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public void remove(Identity who, long dir, String name) throws FsException {
+        if (journal.changeMadeBefore(who) instanceof Op.Remove r && r.parent() == dir && r.name().equals(name)) {
+            repeated(who, r);
+            return;
+        }
         try (Held h = holdWithChild(dir, name)) {
             if (h.child == 0) {
                 throw new NoEntException(name + " not found");
@@ -264,6 +279,10 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public void rmdir(Identity who, long dir, String name) throws FsException {
+        if (journal.changeMadeBefore(who) instanceof Op.Rmdir r && r.parent() == dir && r.name().equals(name)) {
+            repeated(who, r);
+            return;
+        }
         try (Held h = holdWithChild(dir, name)) {
             if (h.child == 0) {
                 throw new NoEntException(name + " not found");
@@ -284,6 +303,11 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public void rename(Identity who, long fromDir, String fromName, long toDir, String toName) throws FsException {
+        if (journal.changeMadeBefore(who) instanceof Op.Rename r && r.fromParent() == fromDir
+                && r.fromName().equals(fromName) && r.toParent() == toDir && r.toName().equals(toName)) {
+            repeated(who, r);
+            return;
+        }
         long src = local.idAt(fromDir, fromName);
         if (src == 0) {
             throw new NoEntException(fromName + " not found");
@@ -348,6 +372,11 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     @Override
     public void link(Identity who, long id, long dir, String name) throws FsException {
+        if (journal.changeMadeBefore(who) instanceof Op.Link l && l.id() == id && l.parent() == dir
+                && l.name().equals(name)) {
+            repeated(who, l);
+            return;
+        }
         try (OperationLocks.Held h = locks.hold(new OperationLocks.Want().name(dir, name).shared(dir).exclusive(id))) {
             if (local.getattr(id).type() == FileType.DIRECTORY) {
                 throw new IsDirException("cannot hard-link a directory");
@@ -357,6 +386,32 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
             }
             log(who, (seq, t) -> new Op.Link(id, dir, name, nanos(t)));
         }
+    }
+
+    // ---------------------------------------------------------------- retransmissions after a restart
+
+    /**
+     * The FileId that a {@code kind} change (CREATE, MKDIR, SYMLINK, MKNOD) of {@code name}, asked
+     * for by this very request (client and xid), gave before a restart; 0 when there was none.
+     */
+    private long madeBefore(Identity who, OpType kind, long dir, String name) {
+        Op op = journal.changeMadeBefore(who);
+        if (op == null || op.type() != kind) {
+            return 0;
+        }
+        long id = op instanceof Op.Create c && c.parent() == dir && c.name().equals(name) ? c.id()
+                : op instanceof Op.Mkdir m && m.parent() == dir && m.name().equals(name) ? m.id()
+                : op instanceof Op.Symlink s && s.parent() == dir && s.name().equals(name) ? s.id()
+                : op instanceof Op.Mknod n && n.parent() == dir && n.name().equals(name) ? n.id() : 0;
+        if (id != 0) {
+            repeated(who, op);
+        }
+        return id;
+    }
+
+    /** A retransmission of a change made before the restart: answered as then, not executed again. */
+    private static void repeated(Identity who, Op op) {
+        LOG.info("{}: retransmission of a change made before the restart ({}); answered as it was then", who, op.type());
     }
 
     // ---------------------------------------------------------------- logging and applying

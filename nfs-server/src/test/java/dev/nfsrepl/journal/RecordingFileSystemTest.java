@@ -1,6 +1,7 @@
 package dev.nfsrepl.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,17 +181,68 @@ class RecordingFileSystemTest {
                 new Attrs(0755, 0, 0, 0, t * 1000, t * 1000), t * 1000));
         journal.sync(r.seq());
         assertEquals(0, local.idAt(d, "ghost"));
-        journal.log().close(); // no checkpoint: the applied point stays behind
+        reopenAfterKill(); // no checkpoint: the applied point stays behind
+        assertEquals(id, local.idAt(d, "ghost"));
+        assertEquals(r.seq(), journal.appliedPoint());
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
+    @Test
+    void requestsRetransmittedAfterARestartGetTheirOriginalAnswerNotAnError() throws Exception {
+        long root = fs.rootId();
+        Identity mkdir = WHO.from(InetAddress.getLoopbackAddress(), 101);
+        Identity create = WHO.from(InetAddress.getLoopbackAddress(), 102);
+        Identity remove = WHO.from(InetAddress.getLoopbackAddress(), 103);
+        Identity rename = WHO.from(InetAddress.getLoopbackAddress(), 104);
+        Identity link = WHO.from(InetAddress.getLoopbackAddress(), 105);
+        Identity rmdir = WHO.from(InetAddress.getLoopbackAddress(), 106);
+        Identity symlink = WHO.from(InetAddress.getLoopbackAddress(), 107);
+        long d = fs.mkdir(mkdir, root, "d", SetAttr.NONE);
+        long f = fs.create(create, d, "f", CreateMode.GUARDED, SetAttr.NONE, null);
+        long gone = fs.create(WHO, d, "gone", CreateMode.GUARDED, SetAttr.NONE, null);
+        fs.remove(remove, d, "gone");
+        fs.rename(rename, d, "f", root, "f2");
+        fs.link(link, f, d, "hard");
+        fs.mkdir(WHO, root, "empty", SetAttr.NONE);
+        fs.rmdir(rmdir, root, "empty");
+        long sym = fs.symlink(symlink, root, "sym", "d/hard", SetAttr.NONE);
+        long before = journal.log().lastSeq();
+        reopenAfterKill();
+
+        // the same requests (client and xid) again: the answers they had, nothing executed
+        assertEquals(d, fs.mkdir(mkdir, root, "d", SetAttr.NONE));
+        assertEquals(f, fs.create(create, d, "f", CreateMode.GUARDED, SetAttr.NONE, null));
+        fs.remove(remove, d, "gone");
+        fs.rename(rename, d, "f", root, "f2");
+        fs.link(link, f, d, "hard");
+        fs.rmdir(rmdir, root, "empty");
+        assertEquals(sym, fs.symlink(symlink, root, "sym", "d/hard", SetAttr.NONE));
+        assertEquals(before, journal.log().lastSeq(), "nothing was recorded again");
+        assertNotEquals(0, gone);
+
+        // a new request (another xid) for the same change is executed and fails as it must
+        Identity other = WHO.from(InetAddress.getLoopbackAddress(), 200);
+        assertThrows(NoEntException.class, () -> fs.remove(other, d, "gone"));
+        assertThrows(ExistException.class, () -> fs.mkdir(other, root, "d", SetAttr.NONE));
+        // the xid of a REMOVE reused for another name is executed
+        fs.create(WHO, d, "again", CreateMode.GUARDED, SetAttr.NONE, null);
+        fs.remove(remove, d, "again");
+        assertEquals(0, local.idAt(d, "again"));
+        // a request from another client with the same xid is executed
+        Identity elsewhere = WHO.from(InetAddress.getByAddress(new byte[] {10, 0, 0, 9}), 103);
+        assertThrows(NoEntException.class, () -> fs.remove(elsewhere, d, "gone"));
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
+    /** Closes the journal without a checkpoint and opens it again, as a server restarted after SIGKILL does. */
+    private void reopenAfterKill() throws IOException {
+        journal.log().close();
         journal = null;
         local.close();
-
         local = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), clock).start();
         local.setSyncMetadata(false);
         journal = Journal.open(tmp.resolve("journal"), local, LogConfig.DEFAULTS, clock);
         fs = new RecordingFileSystem(local, journal);
-        assertEquals(id, local.idAt(d, "ghost"));
-        assertEquals(r.seq(), journal.appliedPoint());
-        assertEquals(TreeDigest.lines(fs), replayed());
     }
 
     /** Random concurrent workloads: the journal replayed into an empty directory gives the same tree. */
