@@ -1,20 +1,28 @@
 package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.Identity;
+import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.log.LogConfig;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.record.ObjectType;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.record.Origin;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +134,35 @@ public final class Journal implements Closeable {
         return retransmissions.madeBy(who);
     }
 
+    /** Reads {@code count} bytes of an object's content at {@code offset} (fewer at its end). */
+    interface ContentReader {
+        ByteBuffer read(long offset, int count) throws IOException, FsException;
+    }
+
+    /** Content an ADOPT record carries itself; the rest of a larger file follows in WRITE records of this size. */
+    static final int ADOPT_CHUNK = 1 << 20;
+
+    /**
+     * Appends WRITE records (UNSTABLE, the file's own mtime) carrying bytes {@code from} to
+     * {@code size} of an adopted file, which are on disk already: they are not applied, only
+     * logged for replicas and replays. Returns the last seq appended (0: none). Not yet durable.
+     */
+    long appendContent(long id, long from, long size, long mtimeNanos, ContentReader reader)
+            throws IOException, FsException {
+        long last = 0;
+        for (long off = from; off < size; off += ADOPT_CHUNK) {
+            ByteBuffer chunk = reader.read(off, (int) Math.min(ADOPT_CHUNK, size - off));
+            if (!chunk.hasRemaining()) {
+                break; // the file is shorter now
+            }
+            long at = off;
+            OpRecord r = append(Identity.ROOT, (seq, t) -> new Op.Write(id, at, chunk, Op.Stability.UNSTABLE, mtimeNanos));
+            done(r.seq());
+            last = r.seq();
+        }
+        return last;
+    }
+
     /** The change of {@code seq} was applied (or aborted). */
     public void done(long seq) {
         inFlight.remove(seq);
@@ -200,9 +237,62 @@ public final class Journal implements Closeable {
         }, r -> { });
         LOG.info("{}: recovery applied {} records, {} were already done, {} superseded by later ones, {} aborted",
                 log.dir(), res.applied(), res.alreadyDone(), res.superseded(), res.failed());
+        completeAdoptions(appliedPoint + 1);
         syncFileSystem(fs.root());
         writeAppliedPoint(last);
         appliedPoint = last;
+    }
+
+    /**
+     * Logs the rest of the content of files whose adoption the stop interrupted: the ADOPT and the
+     * first WRITE records of the content were logged, the last ones not (the object got its FileId
+     * from recovery, so nothing else can have touched it). Read from the file, which is the truth
+     * for what was made outside the server.
+     */
+    private void completeAdoptions(long fromSeq) throws IOException {
+        Map<Long, long[]> adopted = new HashMap<>(); // FileId -> {bytes logged, size, mtime}
+        Set<Long> aborted = new HashSet<>();
+        try (LogCursor c = log.readFromSeq(fromSeq)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                if (r.op() instanceof Op.Adopt a && a.objectType() == ObjectType.REGULAR) {
+                    adopted.put(r.seq(), new long[] {a.id(), a.content().remaining(), a.attrs().size(), a.attrs().mtimeNanos()});
+                } else if (r.op() instanceof Op.Abort a) {
+                    aborted.add(a.abortedSeq());
+                }
+            }
+        }
+        aborted.forEach(adopted::remove);
+        Map<Long, long[]> byId = new HashMap<>();
+        adopted.values().forEach(a -> byId.put(a[0], a));
+        if (byId.isEmpty()) {
+            return;
+        }
+        try (LogCursor c = log.readFromSeq(fromSeq)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                if (r.op() instanceof Op.Write w && r.origin().client() == null && byId.containsKey(w.id())) {
+                    long[] a = byId.get(w.id());
+                    a[1] = Math.max(a[1], w.offset() + w.data().remaining());
+                }
+            }
+        }
+        long last = 0;
+        for (long[] a : byId.values()) {
+            if (a[1] < a[2]) {
+                long id = a[0];
+                LOG.info("{}: logging bytes {}..{} of adopted file {} (the stop interrupted its adoption)", log.dir(),
+                        a[1], a[2], Long.toHexString(id));
+                try {
+                    last = Math.max(last, appendContent(id, a[1], a[2], a[3],
+                            (off, n) -> fs.read(Identity.ROOT, id, off, n).data()));
+                } catch (FsException e) {
+                    LOG.warn("{}: cannot read adopted file {} to log its content: {}", log.dir(), Long.toHexString(id),
+                            e.getMessage());
+                }
+            }
+        }
+        if (last > 0) {
+            log.sync(last);
+        }
     }
 
     private long readAppliedPoint() throws IOException {

@@ -113,7 +113,7 @@ public final class RecordApplier {
             case REMOVE -> new long[] {((Op.Remove) op).parentMtimeNanos()};
             case RMDIR -> new long[] {((Op.Rmdir) op).parentMtimeNanos()};
             case LINK -> new long[] {((Op.Link) op).parentMtimeNanos()};
-            case ADOPT -> new long[] {Long.MIN_VALUE}; // made outside NFS: the directory keeps its time
+            case ADOPT -> new long[] {((Op.Adopt) op).parentMtimeNanos()};
             case RENAME -> ((Op.Rename) op).fromParent() == ((Op.Rename) op).toParent()
                     ? new long[] {Math.max(((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos())}
                     : new long[] {((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos()};
@@ -281,7 +281,11 @@ public final class RecordApplier {
     private Outcome adopt(Op.Adopt a) throws FsException {
         long at = fs.storedIdAt(a.parent(), a.name());
         if (at == a.id()) {
-            return Outcome.ALREADY_DONE; // the primary itself: the object is there
+            return Outcome.ALREADY_DONE;
+        }
+        if (at == LocalFileSystem.UNIDENTIFIED) { // the primary (or its recovery): the object is there, without its FileId yet
+            fs.claim(a.parent(), a.name(), a.id());
+            return Outcome.APPLIED;
         }
         if (at != 0) {
             return Outcome.SUPERSEDED;

@@ -24,12 +24,18 @@ import dev.nfsrepl.fs.local.IoErrors;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.Attrs;
+import dev.nfsrepl.replication.record.ObjectType;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.record.OpType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * retransmitted after a restart (same client and xid, found among the journal's last records) is
  * answered as it was the first time instead of executed again ({@link Retransmissions}).
  *
- * <p>Not yet recorded: objects that appear in the export outside NFS and are adopted on first
- * sight (ADOPT records are defined but not yet written).
+ * <p>Objects made in the export outside the server are recorded (ADOPT, with their content) when
+ * the server first meets them and gives them a FileId.
  */
 public final class RecordingFileSystem extends ForwardingFileSystem {
 
@@ -78,6 +84,7 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
         super(local);
         this.local = local;
         this.journal = journal;
+        local.setAdopter(this::adopt);
     }
 
     public Journal journal() {
@@ -386,6 +393,62 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
             }
             log(who, (seq, t) -> new Op.Link(id, dir, name, nanos(t)));
         }
+    }
+
+    // ---------------------------------------------------------------- objects made outside the server
+
+    /**
+     * Records an object found in the export without a FileId (made outside the server) as an ADOPT
+     * record with its attributes and content (a symlink's target; a file's data, its first
+     * {@link Journal#ADOPT_CHUNK} bytes in the record and the rest in WRITE records after it), then
+     * gives it its FileId. LocalFileSystem calls this under its lock for adoptions in the parent. An append
+     * that fails refuses the lookup that found the object, which stays unidentified.
+     */
+    private void adopt(long parent, String name, long id, Path path, Attr a) throws IOException, FsException {
+        ObjectType type;
+        try {
+            type = RecordApplier.objectType(a.type());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: a {} has no record type; adopted unrecorded as {} (replicas will lack it)", path, a.type(),
+                    Long.toHexString(id));
+            local.claim(parent, name, id);
+            return;
+        }
+        Attrs attrs = new Attrs(a.mode() & 07777, a.uid(), a.gid(), a.size(), a.atimeNanos(), a.mtimeNanos());
+        try (FileChannel data = type == ObjectType.REGULAR
+                ? FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS) : null) {
+            Journal.ContentReader reader = (off, n) -> read(data, off, n);
+            ByteBuffer content = switch (type) {
+                case REGULAR -> reader.read(0, (int) Math.min(Journal.ADOPT_CHUNK, a.size()));
+                case SYMLINK -> ByteBuffer.wrap(Files.readSymbolicLink(path).toString().getBytes(StandardCharsets.UTF_8));
+                default -> ByteBuffer.allocate(0);
+            };
+            long parentMtime = local.getattr(parent).mtimeNanos();
+            OpRecord r = append(Identity.ROOT, (seq, t) -> new Op.Adopt(parent, name, id, type, attrs, content,
+                    parentMtime));
+            long last = r.seq();
+            try {
+                if (type == ObjectType.REGULAR) {
+                    last = Math.max(last, journal.appendContent(id, content.remaining(), a.size(), a.mtimeNanos(), reader));
+                }
+                journal.sync(last);
+            } catch (IOException | FsException e) {
+                FsException f = e instanceof FsException fe ? fe : IoErrors.map((IOException) e, "journal append");
+                abortQuietly(r, f.status());
+                journal.applier().abandon(r.op(), r.seq());
+                journal.done(r.seq());
+                throw f;
+            }
+            apply(r, false); // claims it
+        }
+    }
+
+    private static ByteBuffer read(FileChannel ch, long offset, int count) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(count);
+        while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
+            // until full or at the end of the file
+        }
+        return b.flip();
     }
 
     // ---------------------------------------------------------------- retransmissions after a restart

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 /**
  * A description of a tree as seen through {@link FileSystem}: for every path, its type, FileId
  * (hard links share one), mode, owner, size, mtime, symlink target and a SHA-256 of its content.
+ * A symlink's mtime counts to the microsecond: java.nio sets a link's own times with lutimes(3),
+ * so one made outside the server (nanoseconds) is copied to the microsecond.
  * Two trees are equal when their descriptions are; {@link #lines} shows where they differ. Atimes
  * and ctimes are left out (reads change the one, and no API sets the other).
  */
@@ -71,7 +73,7 @@ public final class TreeDigest {
                 .append(" mode=").append(Integer.toOctalString(a.mode()))
                 .append(" owner=").append(a.uid()).append(':').append(a.gid())
                 .append(" size=").append(a.size())
-                .append(" mtime=").append(a.mtimeNanos());
+                .append(" mtime=").append(a.type() == FileType.SYMLINK ? a.mtimeNanos() / 1000 * 1000 : a.mtimeNanos());
         if (a.type() == FileType.SYMLINK) {
             sb.append(" -> ").append(fs.readlink(Identity.ROOT, id));
         } else if (a.type() == FileType.REGULAR) {

@@ -234,6 +234,51 @@ class RecordingFileSystemTest {
         assertEquals(TreeDigest.lines(fs), replayed());
     }
 
+    @Test
+    void objectsMadeOutsideTheServerAreRecordedWithTheirContentWhenFirstMet() throws Exception {
+        Path export = tmp.resolve("export");
+        Files.writeString(export.resolve("small"), "made outside");
+        byte[] big = new byte[Journal.ADOPT_CHUNK * 5 / 2];
+        new Random(7).nextBytes(big);
+        Files.createDirectories(export.resolve("dir"));
+        Files.write(export.resolve("dir/big"), big);
+        Files.setLastModifiedTime(export.resolve("dir/big"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+        Files.createSymbolicLink(export.resolve("sym"), Path.of("dir/big"));
+
+        List<String> live = TreeDigest.lines(fs); // looks everything up: each object is adopted
+        List<OpRecord> rs = records();
+        assertEquals(4, rs.stream().filter(r -> r.type() == OpType.ADOPT).count(), "small, dir, dir/big, sym: " + rs);
+        assertEquals(2, rs.stream().filter(r -> r.type() == OpType.WRITE).count(), "the 2.5 MiB file's last 1.5 MiB");
+        assertTrue(rs.stream().allMatch(r -> r.origin().client() == null), "recorded as the server's own");
+        assertEquals(live, replayed());
+        assertEquals(1_000_000_000_000_000L, fs.getattr(fs.lookup(WHO, fs.lookup(WHO, fs.rootId(), "dir"), "big")).mtimeNanos());
+    }
+
+    @Test
+    void anAdoptionCutShortByAStopIsCompletedFromTheFileOnRecovery() throws Exception {
+        byte[] big = new byte[Journal.ADOPT_CHUNK * 3];
+        new Random(8).nextBytes(big);
+        Path file = tmp.resolve("export").resolve("big");
+        Files.write(file, big);
+        // as if the server died after logging the ADOPT and one more chunk, before the rest and the FileId
+        long id = local.newFileId();
+        var st = Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+        long mtime = st.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        long rootMtime = local.getattr(fs.rootId()).mtimeNanos();
+        journal.append(Identity.ROOT, (seq, t) -> new Op.Adopt(fs.rootId(), "big", id,
+                dev.nfsrepl.replication.record.ObjectType.REGULAR, new Attrs(0644, 0, 0, big.length, mtime, mtime),
+                ByteBuffer.wrap(big, 0, Journal.ADOPT_CHUNK), rootMtime));
+        OpRecord chunk = journal.append(Identity.ROOT, (seq, t) -> new Op.Write(id, Journal.ADOPT_CHUNK,
+                ByteBuffer.wrap(big, Journal.ADOPT_CHUNK, Journal.ADOPT_CHUNK), Op.Stability.UNSTABLE, mtime));
+        journal.sync(chunk.seq());
+        reopenAfterKill();
+
+        assertEquals(id, local.idAt(fs.rootId(), "big"), "recovery gave the object the FileId of its ADOPT");
+        assertEquals(1, records().stream().filter(r -> r.op() instanceof Op.Write w && w.offset() == 2L * Journal.ADOPT_CHUNK)
+                .count(), "the last chunk was logged by recovery");
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
     /** Closes the journal without a checkpoint and opens it again, as a server restarted after SIGKILL does. */
     private void reopenAfterKill() throws IOException {
         journal.log().close();

@@ -84,6 +84,7 @@ public final class LocalFileSystem implements FileSystem {
     private final Clock clock;
     private final boolean chownToCaller;
     private final Striped<Lock> dirLocks = Striped.lock(1024);
+    private final Striped<Lock> adoptionLocks = Striped.lock(64);
     private final Striped<ReadWriteLock> fileLocks = Striped.readWriteLock(1024);
     private final DirectoryListings listings = new DirectoryListings();
     private final DirectorySync dirSync = new DirectorySync();
@@ -98,6 +99,7 @@ public final class LocalFileSystem implements FileSystem {
     private FileIdAllocator allocator;
     private volatile boolean indexComplete;
     private volatile boolean syncMetadata = true;
+    private volatile Adopter adopter;
     private volatile FsStat cachedStat;
     private long givenRootId;
     private int givenGeneration;
@@ -231,6 +233,25 @@ public final class LocalFileSystem implements FileSystem {
         } catch (IOException e) {
             throw IoErrors.map(e, "lookup " + p);
         }
+    }
+
+    /**
+     * How an object found without a FileId of its own (made outside the server) gets one. Without
+     * an adopter it is stored at once; a journaling export records the adoption first and then
+     * {@link #claim}s the object. Called under a lock for adoptions in the parent directory (not
+     * the directory's own lock).
+     */
+    public interface Adopter {
+        /**
+         * Object {@code name} of {@code parent}, at {@code path}, with attributes {@code attrs}, is
+         * to become {@code id}; returns once it carries that FileId.
+         */
+        void adopt(long parent, String name, long id, Path path, Attr attrs) throws IOException, FsException;
+    }
+
+    /** Sets how objects made outside the server are adopted (null: given their FileId at once, unrecorded). */
+    public void setAdopter(Adopter adopter) {
+        this.adopter = adopter;
     }
 
     /** {@link #storedIdAt}: an object is there but carries no FileId of its own. */
@@ -568,7 +589,10 @@ public final class LocalFileSystem implements FileSystem {
 
     private long adopt(long parent, Path p, String name) throws IOException, FsException {
         Blocking.mayBlock("adoption of " + p);
-        Lock lock = dirLocks.get(parent);
+        Adopter a = adopter;
+        // an adopter records the adoption, which completes directory stamps under their own monitors,
+        // which then take the directory's lock: so it must not be held here (adoptions take their own)
+        Lock lock = a != null ? adoptionLocks.get(parent) : dirLocks.get(parent);
         lock.lock();
         try {
             LocalStat st = LocalStat.of(p);
@@ -580,8 +604,12 @@ public final class LocalFileSystem implements FileSystem {
                 }
             }
             long id = allocator.next();
-            assignId(p, st, id);
-            index.addLink(id, st.ino(), parent, name);
+            if (a != null) {
+                a.adopt(parent, name, id, p, st.toAttr(id)); // recorded first; claims it
+            } else {
+                assignId(p, st, id);
+                index.addLink(id, st.ino(), parent, name);
+            }
             LOG.debug("adopted {} as {}", p, Long.toHexString(id));
             return id;
         } finally {

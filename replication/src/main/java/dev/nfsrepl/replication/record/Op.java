@@ -177,10 +177,11 @@ public sealed interface Op {
     /**
      * ADOPT: an object that appeared in the export outside NFS, given FileId {@code id}.
      * {@code content} is a symlink's target (UTF-8) or, for a small regular file, its data; a
-     * larger file's data follows in WRITE records.
+     * larger file's data follows in WRITE records. {@code parentMtimeNanos}: the parent's mtime when
+     * the object was found (it changed outside NFS too).
      */
-    record Adopt(long parent, String name, long id, ObjectType objectType, Attrs attrs, ByteBuffer content)
-            implements Op {
+    record Adopt(long parent, String name, long id, ObjectType objectType, Attrs attrs, ByteBuffer content,
+                 long parentMtimeNanos) implements Op {
         public Adopt {
             Objects.requireNonNull(name);
             Objects.requireNonNull(objectType);

@@ -43,7 +43,7 @@ import net.openhft.chronicle.bytes.Bytes;
  *                        fromParentMtime:time toParentMtime:time
  *              | LINK    id parent:id name:string parentMtime:time
  *              | COMMIT  id
- *              | ADOPT   parent:id name:string id objectType:u8 attrs content:data
+ *              | ADOPT   parent:id name:string id objectType:u8 attrs parentMtime:time content:data
  *              | ABORT   back:sb status:sb              ; abortedSeq = seq - back
  * </pre>
  * The segment log frames each body with its length and a CRC32C (see {@code SegmentFormat}).
@@ -231,6 +231,7 @@ public final class OpCodec {
                     id(a.id());
                     out.writeUnsignedByte(a.objectType().code());
                     attrs(a.attrs());
+                    time(a.parentMtimeNanos());
                     ByteBuffer content = a.content();
                     out.writeStopBit(content.remaining());
                     return content;
@@ -413,7 +414,15 @@ public final class OpCodec {
                 }
                 case LINK -> new Op.Link(id(), id(), string(), time());
                 case COMMIT -> new Op.Commit(id());
-                case ADOPT -> new Op.Adopt(id(), string(), id(), ObjectType.of(in.readUnsignedByte()), attrs(), data());
+                case ADOPT -> {
+                    long parent = id();
+                    String name = string();
+                    long id = id();
+                    ObjectType objectType = ObjectType.of(in.readUnsignedByte());
+                    Attrs attrs = attrs();
+                    long parentMtime = time();
+                    yield new Op.Adopt(parent, name, id, objectType, attrs, data(), parentMtime);
+                }
                 case ABORT -> {
                     long back = in.readStopBit();
                     if (back < 1 || back >= seq) {

@@ -172,7 +172,7 @@ class OpCodecTest {
                 Op.Adopt a = (Op.Adopt) op;
                 yield new Op.Adopt(a.parent(), a.name(), a.id(), a.objectType(),
                         new Attrs(a.attrs().mode(), a.attrs().uid(), a.attrs().gid(), a.attrs().size(), t - 3_600_000_000_000L,
-                                t - 3_600_000_000_000L), a.content());
+                                t - 3_600_000_000_000L), a.content(), t);
             }
             case COMMIT, ABORT -> op;
         };

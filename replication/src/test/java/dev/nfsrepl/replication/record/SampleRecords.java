@@ -39,7 +39,7 @@ public final class SampleRecords {
                 new Op.Link(BASE + 42, BASE + 1, "hard", nanos),
                 new Op.Commit(BASE + 42),
                 new Op.Adopt(BASE + 1, "dropped-in", BASE + 51, ObjectType.REGULAR,
-                        new Attrs(0644, 0, 0, 3, nanos - 1000, nanos - 2000), ByteBuffer.wrap(new byte[] {1, 2, 3})),
+                        new Attrs(0644, 0, 0, 3, nanos - 1000, nanos - 2000), ByteBuffer.wrap(new byte[] {1, 2, 3}), nanos - 500),
                 new Op.Abort(5, 28));
     }
 
