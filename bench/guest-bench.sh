@@ -26,6 +26,9 @@
 #   BENCH_NFSREPL_WORKERS []  passed as --workers to nfsrepl when set
 #   BENCH_NFSREPL_ASYNC [0]   1: nfsrepl exports async (no directory/SETATTR fsyncs, like ganesha)
 #   BENCH_NFSREPL_JOURNAL [0] 1: nfsrepl journals every change (--journal on its own file system)
+#   BENCH_NFSREPL_BASELINE [0] 1 (with BENCH_NFSREPL_JOURNAL=1): a third server, the same nfsrepl
+#                             without a journal on its own file system, so that the table compares
+#                             journal on and off from one run (columns "no journal", "on/off")
 #
 # Needs root (network namespace, packages). As in bench/run.sh, rpcbind, ganesha.nfsd and nfsrepl
 # run in a private network namespace; qemu runs there too, so the guest's 10.0.2.2 (qemu's
@@ -53,9 +56,11 @@ MOUNT_OPTS=${BENCH_MOUNT_OPTS:-hard,nolock}
 NFSREPL_WORKERS=${BENCH_NFSREPL_WORKERS:-}
 NFSREPL_ASYNC=${BENCH_NFSREPL_ASYNC:-0}
 NFSREPL_JOURNAL=${BENCH_NFSREPL_JOURNAL:-0}
+NFSREPL_BASELINE=${BENCH_NFSREPL_BASELINE:-0}
 
 NR_NFS=2049 NR_MNT=20048
 GA_NFS=12049 GA_MNT=12048
+NB_NFS=22049 NB_MNT=22048
 NS="nfsrepl-gbench-$$"
 
 for v in DD_MIB FIO_MIB FIO_S FILES UNTAR ROUNDS WARMUP GUEST_TIMEOUT_S GUEST_MEM GUEST_SMP FS_MIB; do
@@ -64,6 +69,9 @@ done
 (( ROUNDS >= 1 && GUEST_SMP >= 1 && GUEST_MEM >= 256 )) || { echo "guest-bench.sh: bad ROUNDS/GUEST_SMP/GUEST_MEM" >&2; exit 2; }
 (( FIO_S == 0 || FIO_MIB >= 1 )) || { echo "guest-bench.sh: BENCH_FIO_MIB must be >= 1" >&2; exit 2; }
 [[ $MOUNT_OPTS =~ ^[a-z0-9_=,.]*$ ]] || { echo "guest-bench.sh: odd BENCH_MOUNT_OPTS" >&2; exit 2; }
+(( ! NFSREPL_BASELINE || NFSREPL_JOURNAL )) || { echo "guest-bench.sh: BENCH_NFSREPL_BASELINE=1 needs BENCH_NFSREPL_JOURNAL=1" >&2; exit 2; }
+SERVERS=(nfsrepl ganesha)
+(( NFSREPL_BASELINE )) && SERVERS+=(nfsrepl-nojournal)
 
 # shared with bench/run.sh: log, die, packages, jar, namespace, ganesha and nfsrepl start/stop
 source "$here/lib.sh"
@@ -105,6 +113,8 @@ mkdir -p "$WORK/logs" "$WORK/guest"
 EXP_NR="$WORK/fs-nfsrepl/export"
 EXP_GA="$WORK/fs-ganesha/export"
 STATE_NR="$WORK/fs-nfsrepl/state"
+EXP_NB="$WORK/fs-nfsrepl-nojournal/export"
+STATE_NB="$WORK/fs-nfsrepl-nojournal/state"
 FAILED=0
 TIMEOUT_S=$GUEST_TIMEOUT_S # run_client's limit: one guest run
 
@@ -118,7 +128,7 @@ cleanup() {
     bench_stop_all
     rm -rf "$WORK/guest"
     if (( ! KEEP )); then
-        rm -f "$WORK/fs-nfsrepl.img" "$WORK/fs-ganesha.img"
+        rm -f "$WORK/fs-nfsrepl.img" "$WORK/fs-ganesha.img" "$WORK/fs-nfsrepl-nojournal.img"
     fi
     echo "logs: $WORK/logs" >&2
     exit $rc
@@ -190,6 +200,10 @@ bash "$here/guest/build-bench-image.sh" "$IMG" > "$WORK/logs/build-image.log" 2>
 bench_export_fs nfsrepl
 bench_export_fs ganesha
 mkdir -p "$EXP_NR" "$EXP_GA" "$STATE_NR"
+if (( NFSREPL_BASELINE )); then
+    bench_export_fs nfsrepl-nojournal
+    mkdir -p "$EXP_NB" "$STATE_NB"
+fi
 bench_netns_create
 bench_start_servers
 alive() { kill -0 "${PID[$1]}" 2>/dev/null || die "$1 (pid ${PID[$1]}) is gone (see $WORK/logs/$1.log)"; }
@@ -279,12 +293,13 @@ EOF
 
 if (( WARMUP )); then
     log "warm-up (not in the table): a small guest run per server"
-    for s in nfsrepl ganesha; do
+    for s in "${SERVERS[@]}"; do
         guest "$s" 0 $((DD_MIB < 64 ? DD_MIB : 64)) 16 $((FIO_S < 5 ? FIO_S : 5)) $((FILES < 2000 ? FILES : 2000)) 0
     done
 fi
 for ((r = 1; r <= ROUNDS; r++)); do
-    if ((r % 2)); then order=(nfsrepl ganesha); else order=(ganesha nfsrepl); fi
+    # each round starts with the next server (two servers: the order flips)
+    order=("${SERVERS[@]:$(((r - 1) % ${#SERVERS[@]}))}" "${SERVERS[@]:0:$(((r - 1) % ${#SERVERS[@]}))}")
     log "round $r of $ROUNDS (order: ${order[*]})"
     for s in "${order[@]}"; do guest "$s" "$r" "$DD_MIB" "$FIO_MIB" "$FIO_S" "$FILES" "$UNTAR"; done
 done
@@ -323,15 +338,27 @@ echo "nfsrepl vs nfs-ganesha $(dpkg-query -W -f '${Version}' nfs-ganesha 2>/dev/
 echo "vers=3,proto=tcp,$MOUNT_OPTS, qemu user-mode network to a private netns; $ROUNDS round(s), median shown; nice $(nice)"
 echo "Times in seconds (fio rows: milliseconds per I/O) -- lower is better."
 echo "ratio = ganesha time / nfsrepl time: > 1 means nfsrepl is faster, < 1 means ganesha is faster."
-printf '%-48s %9s %9s %9s %14s %14s\n' workload nfsrepl ganesha ratio "nfsrepl rate" "ganesha rate"
-printf '%-48s %9s %9s %9s %14s %14s\n' "$(printf '%.0s-' {1..48})" --------- --------- --------- -------------- --------------
+(( NFSREPL_BASELINE )) && echo "no journal = the same nfsrepl without --journal; on/off = no-journal time / journaled time (> 1: the journal costs nothing)."
+extra_head=(); extra_rule=()
+(( NFSREPL_BASELINE )) && extra_head=("no journal" on/off) && extra_rule=(---------- -------)
+printf '%-48s %9s %9s %9s %14s %14s' workload nfsrepl ganesha ratio "nfsrepl rate" "ganesha rate"
+(( NFSREPL_BASELINE )) && printf ' %10s %7s' "${extra_head[@]}"
+echo
+printf '%-48s %9s %9s %9s %14s %14s' "$(printf '%.0s-' {1..48})" --------- --------- --------- -------------- --------------
+(( NFSREPL_BASELINE )) && printf ' %10s %7s' "${extra_rule[@]}"
+echo
 for row in "${rows[@]}"; do
     IFS='|' read -r key name amount unit <<< "$row"
     a=$(median "$key" nfsrepl)
     b=$(median "$key" ganesha)
     f=%.2f; [[ $key == fio-* ]] && f=%.3f
-    printf '%-48s %9s %9s %9s %14s %14s\n' "$name" "$(fmt "$a" $f)" "$(fmt "$b" $f)" "$(ratio "$a" "$b")" \
+    printf '%-48s %9s %9s %9s %14s %14s' "$name" "$(fmt "$a" $f)" "$(fmt "$b" $f)" "$(ratio "$a" "$b")" \
         "$(rate "$a" "$amount" "$unit")" "$(rate "$b" "$amount" "$unit")"
+    if (( NFSREPL_BASELINE )); then
+        c=$(median "$key" nfsrepl-nojournal)
+        printf ' %10s %7s' "$(fmt "$c" $f)" "$(ratio "$a" "$c")"
+    fi
+    echo
 done
 echo "(rates: MB = 10^6 bytes; FAIL = the workload failed or what arrived on the server was wrong)"
 bench_log_summary

@@ -83,6 +83,7 @@ bench_stop_all() {
     local p
     stop_pid "$CHILD" "client command"
     stop_pid "$NR_PID" nfsrepl
+    stop_pid "${NB_PID:-}" "nfsrepl-nojournal"
     if [[ -f $WORK/ganesha.pid ]]; then stop_pid "$(cat "$WORK/ganesha.pid")" ganesha.nfsd; fi
     if [[ -f $WORK/rpcbind.pid ]]; then stop_pid "$(cat "$WORK/rpcbind.pid")" rpcbind; fi
     stop_pid "$GA_HELPER_PID" "ganesha helper shell"
@@ -215,11 +216,11 @@ EOF
 }
 
 # nfsrepl_start ARG...: nfsrepl's JVM in the namespace (what `./nfsrepl` runs, without its build
-# check) with the arguments given; sets NR_PID (log: $WORK/logs/nfsrepl.log)
+# check) with the arguments given; sets NR_PID (log: $WORK/logs/${NR_LOG:-nfsrepl}.log)
 nfsrepl_start() {
-    log "starting nfsrepl (jar $jar_note; JVM flags from jvm.options: ${JVM_FLAGS[*]}) in namespace $NS"
+    log "starting ${NR_LOG:-nfsrepl} (jar $jar_note; JVM flags from jvm.options: ${JVM_FLAGS[*]}) in namespace $NS"
     LC_ALL=C.UTF-8 ip netns exec "$NS" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main "$@" \
-        > "$WORK/logs/nfsrepl.log" 2>&1 &
+        > "$WORK/logs/${NR_LOG:-nfsrepl}.log" 2>&1 &
     NR_PID=$!
 }
 
@@ -235,6 +236,10 @@ bench_log_summary() {
     local n
     n=$(grep -c -E -i 'error|exception|warn' "$WORK/logs/nfsrepl.log" || true)
     echo "nfsrepl log: $n lines with error/exception/warn"
+    if [[ -f $WORK/logs/nfsrepl-nojournal.log ]]; then
+        n=$(grep -c -E -i 'error|exception|warn' "$WORK/logs/nfsrepl-nojournal.log" || true)
+        echo "nfsrepl-nojournal log: $n lines with error/exception/warn"
+    fi
     n=$(awk '/NFS SERVER INITIALIZED/ { on = 1; next } on' "$WORK/logs/ganesha.log" | grep -c -E 'CRIT|MAJ|WARN|FATAL' || true)
     echo "ganesha log: $n CRIT/MAJ/WARN/FATAL lines after start-up"
 }
@@ -268,4 +273,26 @@ bench_start_servers() {
     declare -gA EXP=([nfsrepl]=$EXP_NR [ganesha]=$EXP_GA)
     declare -gA NPORT=([nfsrepl]=$NR_NFS [ganesha]=$GA_NFS)
     declare -gA MPORT=([nfsrepl]=$NR_MNT [ganesha]=$GA_MNT)
+    if [[ ${NFSREPL_JOURNAL:-0} == 1 && ${NFSREPL_BASELINE:-0} == 1 ]]; then
+        # the same nfsrepl without its journal, on a third file system: journal on vs off in one run
+        local keep=$NR_PID nb_args=(serve --state-dir "$STATE_NB" --bind 127.0.0.1 --nfs-port "$NB_NFS"
+                                    --mount-port "$NB_MNT" --no-portmap)
+        if [[ ${NFSREPL_ASYNC:-0} == 1 ]]; then
+            echo "$EXP_NB 127.0.0.0/8(rw,no_root_squash,insecure,async)" > "$WORK/exports-nfsrepl-nojournal"
+            nb_args+=(--exports "$WORK/exports-nfsrepl-nojournal")
+        else
+            nb_args+=(--export "$EXP_NB")
+        fi
+        [[ -n $NFSREPL_WORKERS ]] && nb_args+=(--workers "$NFSREPL_WORKERS")
+        NR_LOG=nfsrepl-nojournal nfsrepl_start "${nb_args[@]}"
+        NB_PID=$NR_PID
+        NR_PID=$keep
+        wait_ready nfsrepl-nojournal "$NB_PID" "nfs://127.0.0.1$EXP_NB/?version=3&nfsport=$NB_NFS&mountport=$NB_MNT"
+        [[ $(ps -o comm= -p "$NB_PID") == java ]] || die "pid $NB_PID is not nfsrepl's JVM"
+        log "nfsrepl without a journal answers too (pid $NB_PID on $NB_NFS/$NB_MNT)"
+        PID[nfsrepl-nojournal]=$NB_PID
+        EXP[nfsrepl-nojournal]=$EXP_NB
+        NPORT[nfsrepl-nojournal]=$NB_NFS
+        MPORT[nfsrepl-nojournal]=$NB_MNT
+    fi
 }

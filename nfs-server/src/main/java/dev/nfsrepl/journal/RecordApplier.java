@@ -208,11 +208,11 @@ public final class RecordApplier {
     }
 
     private Outcome write(Op.Write w) throws FsException {
-        if (!exists(w.id())) {
-            return Outcome.SUPERSEDED;
+        try {
+            fs.write(w.id(), w.offset(), w.data(), w.mtimeNanos());
+        } catch (StaleException e) {
+            return Outcome.SUPERSEDED; // removed by a later record
         }
-        fs.write(Identity.ROOT, w.id(), w.offset(), w.data(), Stability.UNSTABLE);
-        fs.setTimes(w.id(), null, w.mtimeNanos());
         return Outcome.APPLIED;
     }
 

@@ -1,5 +1,6 @@
 package dev.nfsrepl.fs.local;
 
+import dev.nfsrepl.replication.io.Durable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.nfsrepl.fs.local;
 
+import dev.nfsrepl.replication.io.Durable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +128,7 @@ public final class FileIdAllocator {
 
     private void persist(long newReserved) throws IOException {
         String text = "epoch=" + epoch + "\nreserved=" + newReserved + "\n";
-        dev.nfsrepl.replication.io.Durable.replace(stateFile, text.getBytes(StandardCharsets.UTF_8));
+        Durable.replace(stateFile, text.getBytes(StandardCharsets.UTF_8));
         reserved = newReserved;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nfsrepl.fs.local;
 
+import dev.nfsrepl.replication.io.Durable;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
@@ -791,6 +792,19 @@ public final class LocalFileSystem implements FileSystem {
     @Override
     public WriteResult write(Identity who, long id, long offset, ByteBuffer data, Stability stability)
             throws FsException {
+        return write(id, offset, data, stability, null);
+    }
+
+    /**
+     * A recorded WRITE applied: the data at {@code offset}, not synced, and the file's mtime set to
+     * the record's; the object is resolved once for both.
+     */
+    public void write(long id, long offset, ByteBuffer data, long mtimeNanos) throws FsException {
+        write(id, offset, data, Stability.UNSTABLE, mtimeNanos);
+    }
+
+    private WriteResult write(long id, long offset, ByteBuffer data, Stability stability, Long mtimeNanos)
+            throws FsException {
         Node n = regular(id);
         ReadWriteLock rw = fileLocks.get(id);
         rw.readLock().lock();
@@ -804,6 +818,9 @@ public final class LocalFileSystem implements FileSystem {
                 ch.force(true);
             } else if (stability == Stability.DATA_SYNC) {
                 ch.force(false);
+            }
+            if (mtimeNanos != null) {
+                apply(n.path, FileType.REGULAR, new SetAttr(null, null, null, null, null, TimeSpec.at(mtimeNanos)));
             }
             return new WriteResult(count, stability);
         } catch (IOException e) {

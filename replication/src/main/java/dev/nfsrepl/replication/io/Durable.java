@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Small files and names that survive a crash: directory fsync, and atomic replacement of a file. */
+/** Small files and names that survive a crash: fsync of an object or directory, and atomic replacement of a file. */
 public final class Durable {
 
     private Durable() {
@@ -16,7 +17,12 @@ public final class Durable {
 
     /** fsync of a directory, so that names created, renamed or removed in it survive a crash. */
     public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+        syncObject(dir);
+    }
+
+    /** fsync(2) of a regular file or directory, never following a symlink. */
+    public static void syncObject(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             ch.force(true);
         }
     }
