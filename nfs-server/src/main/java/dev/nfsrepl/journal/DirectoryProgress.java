@@ -14,11 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * log's lock, so every earlier record of the directory is registered before it; recovery and
  * replay register and complete records one at a time in seq order, which gives the same guarantee.
  *
+ * <p>Beyond {@link #MAX_STATES} directories, the state of a directory with nothing in flight is
+ * dropped once its stamp is stored (it is read back from the stamp when the directory changes
+ * again), so memory stays bounded however many directories a run changes.
+ *
  * <p>Thread-safe; each directory's state is guarded by its own monitor.
  */
 final class DirectoryProgress {
 
+    /** How many directories keep their state in memory while idle. */
+    static final int MAX_STATES = 4096;
+
     private static final class State {
+        boolean evicted; // dropped from the map: whoever still holds it takes a fresh one
         boolean loaded;
         long upTo;
         long seen; // the highest seq registered this run: records of the directory up to it are all known
@@ -32,17 +40,48 @@ final class DirectoryProgress {
     }
 
     private final LocalFileSystem fs;
+    private final int maxStates;
     private final ConcurrentHashMap<Long, State> states = new ConcurrentHashMap<>();
 
     DirectoryProgress(LocalFileSystem fs) {
+        this(fs, MAX_STATES);
+    }
+
+    DirectoryProgress(LocalFileSystem fs, int maxStates) {
         this.fs = fs;
+        this.maxStates = maxStates;
+    }
+
+    private interface Action<T> {
+        T run(State s) throws FsException;
+    }
+
+    /** Runs {@code action} on the directory's state, under its monitor. */
+    private <T> T withState(long dir, Action<T> action) throws FsException {
+        while (true) {
+            State s = states.computeIfAbsent(dir, k -> new State());
+            synchronized (s) {
+                if (!s.evicted) {
+                    return action.run(s);
+                }
+            }
+        }
+    }
+
+    /** How many directories have a state in memory. */
+    int size() {
+        return states.size();
     }
 
     void begin(long dir, long seq) {
-        State s = states.computeIfAbsent(dir, k -> new State());
-        synchronized (s) {
-            s.inFlight.add(seq);
-            s.seen = Math.max(s.seen, seq);
+        try {
+            withState(dir, s -> {
+                s.inFlight.add(seq);
+                s.seen = Math.max(s.seen, seq);
+                return null;
+            });
+        } catch (FsException e) {
+            throw new IllegalStateException(e); // registering reads nothing
         }
     }
 
@@ -58,11 +97,10 @@ final class DirectoryProgress {
 
     /** Whether the directory has seen record {@code seq} applied (reading its stamp once per run). */
     boolean applied(long dir, long seq) throws FsException {
-        State s = states.computeIfAbsent(dir, k -> new State());
-        synchronized (s) {
+        return withState(dir, s -> {
             load(dir, s, true);
             return seq <= s.upTo || s.extras.contains(seq);
-        }
+        });
     }
 
     /** Stores a directory's stamp (called under the directory's monitor, so stamps are written in order). */
@@ -75,13 +113,17 @@ final class DirectoryProgress {
      * (null: nothing to store) writes the new stamp before any later completion computes its own.
      */
     void complete(long dir, long seq, long mtimeNanos, Store store) throws FsException {
-        State s = states.computeIfAbsent(dir, k -> new State());
-        synchronized (s) {
+        withState(dir, s -> {
             Stamp st = completeLocked(dir, s, seq, mtimeNanos);
             if (store != null) {
                 store.store(st);
+                if (s.inFlight.isEmpty() && s.extras.isEmpty() && states.size() > maxStates) {
+                    s.evicted = true; // its stamp says all it knows
+                    states.remove(dir, s);
+                }
             }
-        }
+            return null;
+        });
     }
 
     private Stamp completeLocked(long dir, State s, long seq, long mtimeNanos) throws FsException {

@@ -77,6 +77,39 @@ class DirectoryProgressTest {
     }
 
     @Test
+    void idleDirectoriesBeyondTheLimitAreDroppedAndReadBackFromTheirStamps() throws Exception {
+        Files.createDirectories(tmp.resolve("export"));
+        try (LocalFileSystem fs = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), Clock.systemUTC())
+                .start()) {
+            List<Long> dirs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                dirs.add(fs.mkdir(RecordingFileSystemTest.WHO, fs.rootId(), "d" + i, SetAttr.NONE));
+            }
+            DirectoryProgress p = new DirectoryProgress(fs, 3);
+            long seq = 0;
+            long busySeq = ++seq;
+            p.begin(dirs.get(0), busySeq); // stays in flight: never dropped
+            for (int round = 0; round < 3; round++) {
+                for (long d : dirs.subList(1, dirs.size())) {
+                    long mine = ++seq;
+                    p.begin(d, mine);
+                    p.complete(d, mine, mine * 100, st -> fs.finishDirectory(d, st.applied().encode(), st.mtimeNanos()));
+                    assertTrue(p.size() <= 4, "states kept: " + p.size());
+                }
+            }
+            for (int i = 1; i < dirs.size(); i++) {
+                long last = seq - (dirs.size() - 1 - i);
+                assertTrue(p.applied(dirs.get(i), last), "d" + i + " #" + last);
+                assertFalse(p.applied(dirs.get(i), seq + 1));
+                assertEquals(last * 100, fs.getattr(dirs.get(i)).mtimeNanos());
+            }
+            assertFalse(p.applied(dirs.get(0), busySeq), "the busy directory kept its record in flight");
+            p.complete(dirs.get(0), busySeq, 5, st -> fs.finishDirectory(dirs.get(0), st.applied().encode(), st.mtimeNanos()));
+            assertTrue(p.applied(dirs.get(0), busySeq));
+        }
+    }
+
+    @Test
     void theStampFormatRoundTrips() {
         AppliedSet a = new AppliedSet(41, new long[] {43, 47});
         assertEquals(a, AppliedSet.decode(a.encode()));

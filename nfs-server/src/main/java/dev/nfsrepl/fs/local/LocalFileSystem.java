@@ -90,8 +90,13 @@ public final class LocalFileSystem implements FileSystem {
     private final DirectoryListings listings = new DirectoryListings();
     private final DirectorySync dirSync = new DirectorySync();
     private final Cache<Long, Seen> recentlySeen = CacheBuilder.newBuilder().maximumSize(200_000).build();
-    /** FileIds a whole-tree search did not find: stale, never walked for again in this run. */
-    private final Cache<Long, Boolean> searchedInVain = CacheBuilder.newBuilder().maximumSize(100_000).build();
+    /**
+     * FileIds a whole-tree search did not find: stale, not walked for again for a while. Not for
+     * ever: a walk racing a rename (the object moved from a directory not yet listed into one
+     * already listed) misses an object that exists.
+     */
+    private final Cache<Long, Boolean> searchedInVain = CacheBuilder.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofSeconds(10)).build();
 
     private Path root;
     private long rootId;
@@ -516,7 +521,7 @@ public final class LocalFileSystem implements FileSystem {
     /**
      * Walks the tree looking for {@code id}, teaching the index every object it passes. Only when
      * the index may be incomplete (after an unclean stop) or its hint for {@code id} was wrong
-     * (the object was moved, copied or removed outside the server), and at most once per id and run.
+     * (the object was moved, copied or removed outside the server), and at most once per id in 10 s.
      */
     private synchronized Node search(long id, boolean hintWasWrong) throws FsException {
         Path hinted = pathFromIndex(id);
@@ -569,6 +574,7 @@ public final class LocalFileSystem implements FileSystem {
             searchedInVain.put(id, Boolean.TRUE);
             throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
         }
+        recentlySeen.put(id, new Seen(found.path, found.stat.ino(), found.stat.ctimeNanos()));
         return found;
     }
 
