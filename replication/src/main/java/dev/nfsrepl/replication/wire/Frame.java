@@ -1,0 +1,67 @@
+package dev.nfsrepl.replication.wire;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One message of the replication protocol: a type and its payload (whose layout the type
+ * defines). See {@link FrameCodec} for how frames travel.
+ */
+public record Frame(Type type, byte[] payload) {
+
+    /** Frame types and their one-byte codes. */
+    public enum Type {
+        /** backup → primary, first frame: version:u16 nonce:32 */
+        CHALLENGE(1),
+        /** primary → backup: version:u16 nonce:32 proof:32 name:utf8 */
+        AUTH(2),
+        /** backup → primary: proof:32; from here on every frame carries a MAC */
+        WELCOME(3),
+        /** either way, then the connection closes: reason:utf8 */
+        REFUSED(4),
+        /** primary → backup: records (layout defined by the shipping layer) */
+        BATCH(10),
+        /** backup → primary: what the backup holds and has applied */
+        ACK(11);
+
+        final int code;
+
+        Type(int code) {
+            this.code = code;
+        }
+
+        static Type of(int code) {
+            for (Type t : values()) {
+                if (t.code == code) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    public Frame {
+        Objects.requireNonNull(type);
+        payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frame f && f.type == type && Arrays.equals(f.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return type.hashCode() * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return type + "(" + payload.length + " bytes)";
+    }
+}
