@@ -4,6 +4,7 @@ import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpCodec;
 import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.RecordFrame;
 import dev.nfsrepl.replication.record.Origin;
 import java.io.Closeable;
 import java.io.IOException;
@@ -339,7 +340,7 @@ public final class SegmentLog implements Closeable {
             throw new IllegalArgumentException(dir + ": record #" + r.seq() + " of " + bodyLen + " bytes is too large");
         }
         ByteBuffer head = ByteBuffer.allocate(5 + (int) scratch.writePosition());
-        putVarint(head, bodyLen);
+        RecordFrame.putVarint(head, bodyLen);
         byte[] prefix = scratch.toByteArray();
         head.put(prefix).flip();
         CRC32C crc = new CRC32C();
@@ -443,14 +444,6 @@ public final class SegmentLog implements Closeable {
         if (broken != null) {
             throw new IOException(dir + ": log refuses appends until reopened: " + broken);
         }
-    }
-
-    private static void putVarint(ByteBuffer b, long v) {
-        while ((v & ~0x7FL) != 0) {
-            b.put((byte) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        b.put((byte) v);
     }
 
     // ---- recovery

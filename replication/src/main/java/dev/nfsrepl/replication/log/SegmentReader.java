@@ -2,6 +2,7 @@ package dev.nfsrepl.replication.log;
 
 import dev.nfsrepl.replication.record.OpCodec;
 import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.RecordFrame;
 import dev.nfsrepl.replication.record.RecordFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +22,7 @@ import net.openhft.chronicle.bytes.Bytes;
  */
 final class SegmentReader {
 
-    static final int MAX_BODY = 64 << 20;
+    static final int MAX_BODY = RecordFrame.MAX_BODY;
 
     /** One record and where its frame lies in the file. */
     record Framed(OpRecord record, long position, long next) {

@@ -1,0 +1,131 @@
+package dev.nfsrepl.replication.ship;
+
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.wire.Ack;
+import dev.nfsrepl.replication.wire.Batch;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A backup's end of replication below the network: stores each batch durably in the receive
+ * journal, answers with what it holds, and applies stored records in order, on its own thread,
+ * up to the point the primary says is committed. A record that does not fit the tree stops
+ * applying (the backup is DIVERGED: reported, logged) while receiving goes on; no record is ever
+ * skipped.
+ *
+ * <p>Thread-safe: {@link #receive} is called by the connection's worker, applying runs on the
+ * receiver's own thread.
+ */
+public final class Receiver implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
+
+    private final SegmentLog received;
+    private final RecordSink sink;
+    private final ExecutorService applier;
+    private volatile long applied;
+    private volatile long commit;
+    private volatile String diverged;
+    private boolean applying; // guarded by this
+
+    /** {@code applied}: the newest record known applied to the tree (from the node's checkpoint). */
+    public Receiver(SegmentLog received, RecordSink sink, long applied) {
+        this.received = received;
+        this.sink = sink;
+        this.applied = applied;
+        this.commit = applied;
+        this.applier = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-applier"));
+    }
+
+    /** What this backup holds durably and has applied (sent after the handshake and after each batch). */
+    public Ack position() {
+        return new Ack(received.lastSeq(), Math.min(applied, received.lastSeq()));
+    }
+
+    /** Null while applying goes on; else why it stopped. */
+    public String diverged() {
+        return diverged;
+    }
+
+    /**
+     * Stores the batch's records this backup does not hold yet, makes them durable, lets the applier
+     * go up to the batch's commit point, and returns the position to acknowledge. A batch that does
+     * not follow what is held (a gap) throws: the connection is dropped and the primary starts over
+     * from the position.
+     */
+    public Ack receive(Batch b) throws IOException {
+        long held = received.lastSeq();
+        if (b.firstSeq() > held + 1) {
+            throw new IOException("batch #" + b.firstSeq() + "..#" + b.lastSeq() + " does not follow #" + held
+                    + ", the last record this backup holds");
+        }
+        for (OpRecord r : b.records()) {
+            if (r.seq() > held) {
+                received.appendRecord(r);
+            }
+        }
+        if (received.lastSeq() > held) {
+            received.sync(received.lastSeq());
+        }
+        commit = Math.max(commit, Math.min(b.commitSeq(), received.lastSeq()));
+        kick();
+        return position();
+    }
+
+    private synchronized void kick() {
+        if (!applying && diverged == null && applied < commit) {
+            applying = true;
+            applier.execute(this::applyCommitted);
+        }
+    }
+
+    private void applyCommitted() {
+        try (LogCursor c = received.readFromSeq(applied + 1)) {
+            for (OpRecord r; applied < commit && (r = c.next()) != null; ) {
+                if (r.seq() <= applied) {
+                    continue;
+                }
+                try {
+                    sink.apply(r);
+                } catch (DivergedException e) {
+                    diverged = "record " + r + ": " + e.getMessage();
+                    LOG.error("{}: DIVERGED, applying stopped (receiving goes on): {}", received.dir(), diverged);
+                    return;
+                }
+                applied = r.seq();
+            }
+        } catch (IOException | RuntimeException e) {
+            diverged = "applying stopped: " + e;
+            LOG.error("{}: {}", received.dir(), diverged, e);
+        } finally {
+            synchronized (this) {
+                applying = false;
+            }
+            if (diverged == null) {
+                kick(); // more may have been committed meanwhile
+            }
+        }
+    }
+
+    /** The newest record applied to the tree. */
+    public long applied() {
+        return applied;
+    }
+
+    @Override
+    public void close() throws IOException {
+        applier.shutdown();
+        try {
+            applier.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

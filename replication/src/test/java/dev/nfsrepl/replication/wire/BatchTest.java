@@ -1,0 +1,69 @@
+package dev.nfsrepl.replication.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfsrepl.replication.record.Op;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.Origin;
+import dev.nfsrepl.replication.record.RecordFormatException;
+import dev.nfsrepl.replication.record.SampleRecords;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+public class BatchTest {
+
+    /** {@code n} consecutive records of every type from {@code firstSeq} on. */
+    public static List<OpRecord> records(long firstSeq, int n) {
+        List<OpRecord> out = new ArrayList<>();
+        long time = 1_795_000_000_000_000L;
+        List<Op> ops = SampleRecords.everyType(time * 1000);
+        for (int i = 0; i < n; i++) {
+            out.add(new OpRecord(firstSeq + i, SampleRecords.EPOCH, time + (firstSeq + i) * 7L, Origin.SERVER,
+                    ops.get(i % ops.size())));
+        }
+        return out;
+    }
+
+    @Test
+    void everyRecordTypeCrossesInABatchUnchanged() {
+        Batch b = new Batch(41, records(40, 30));
+        Batch back = Batch.decode(b.encode());
+        assertEquals(b.records(), back.records());
+        assertEquals(41, back.commitSeq());
+        assertEquals(new Ack(69, 41), Ack.decode(new Ack(69, 41).encode()));
+    }
+
+    @Test
+    void anyChangedByteOrTruncationIsRefusedNeverMisread() {
+        byte[] good = new Batch(10, records(1, 12)).encode();
+        Random rnd = new Random(5);
+        for (int i = 0; i < 300; i++) {
+            byte[] bad = good.clone();
+            int at = 36 + rnd.nextInt(bad.length - 36); // past the header: every record carries a CRC
+            bad[at] ^= (byte) (1 + rnd.nextInt(255));
+            assertThrows(RecordFormatException.class, () -> Batch.decode(bad), "flipped byte " + at);
+        }
+        for (int cut = 0; cut < good.length; cut += 7) {
+            byte[] shortened = Arrays.copyOf(good, cut);
+            assertThrows(RecordFormatException.class, () -> Batch.decode(shortened), "cut at " + cut);
+        }
+        byte[] lying = good.clone();
+        lying[35] = 100; // count: 100 records
+        RecordFormatException e = assertThrows(RecordFormatException.class, () -> Batch.decode(lying));
+        assertTrue(e.getMessage().length() > 0);
+        assertThrows(RecordFormatException.class, () -> Ack.decode(new byte[15]));
+        assertThrows(RecordFormatException.class, () -> Ack.decode(new Ack(3, 5).encode()), "applied beyond durable");
+    }
+
+    @Test
+    void aBatchHoldsConsecutiveRecordsOnly() {
+        List<OpRecord> gap = new ArrayList<>(records(1, 3));
+        gap.remove(1);
+        assertThrows(IllegalArgumentException.class, () -> new Batch(0, gap));
+    }
+}
