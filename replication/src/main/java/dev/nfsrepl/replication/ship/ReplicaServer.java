@@ -1,0 +1,162 @@
+package dev.nfsrepl.replication.ship;
+
+import dev.nfsrepl.replication.record.RecordFormatException;
+import dev.nfsrepl.replication.wire.Authenticated;
+import dev.nfsrepl.replication.wire.Batch;
+import dev.nfsrepl.replication.wire.Frame;
+import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.SyncKey;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A backup's replication endpoint: accepts the primary's connection, authenticates it (see
+ * {@code Handshake}), tells it what this backup holds (an ACK right after the handshake), and
+ * hands each BATCH to the {@link Receiver}, answering with an ACK. Batches are received one at a
+ * time, in order, off the network threads. One primary at a time: a new authenticated connection
+ * replaces the old one (a primary reconnecting after a cut it noticed first).
+ *
+ * <p>Bad input — a wrong key, a frame failing its checks, a malformed batch, a batch that does
+ * not follow what is held — closes that connection (logged with the peer's address); nothing of
+ * it is stored or applied.
+ */
+public final class ReplicaServer implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+
+    private final InetSocketAddress bind;
+    private final SyncKey key;
+    private final Receiver receiver;
+    private final int maxFrameBytes;
+    private final Duration handshakeTimeout;
+    private final ExecutorService receiving = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-receiver"));
+    private EventLoopGroup group;
+    private Channel server;
+    private volatile Channel primary;
+
+    public ReplicaServer(InetSocketAddress bind, SyncKey key, Receiver receiver, int maxFrameBytes,
+                         Duration handshakeTimeout) {
+        this.bind = bind;
+        this.key = key;
+        this.receiver = receiver;
+        this.maxFrameBytes = maxFrameBytes;
+        this.handshakeTimeout = handshakeTimeout;
+    }
+
+    public ReplicaServer start() throws IOException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ReplicationPipelines.backup(ch.pipeline(), key, maxFrameBytes, handshakeTimeout, new FromPrimary());
+                    }
+                });
+        try {
+            server = b.bind(bind).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted binding " + bind, e);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully();
+            throw new IOException("cannot listen for replication on " + bind + ": " + e.getMessage(), e);
+        }
+        LOG.info("replication: listening on {}", server.localAddress());
+        return this;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Frames of an authenticated primary. */
+    private final class FromPrimary extends SimpleChannelInboundHandler<Frame> {
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Authenticated) {
+                Channel old = primary;
+                primary = ctx.channel();
+                if (old != null && old != ctx.channel()) {
+                    LOG.warn("replication: a new connection from the primary ({}) replaces {}", ctx.channel().remoteAddress(),
+                            old.remoteAddress());
+                    old.close();
+                }
+                receiving.execute(() -> ctx.writeAndFlush(new Frame(Frame.Type.ACK, receiver.position().encode())));
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            if (f.type() != Frame.Type.BATCH) {
+                drop(ctx, "unexpected " + f.type() + " frame from the primary");
+                return;
+            }
+            Batch batch;
+            try {
+                batch = Batch.decode(f.payload());
+            } catch (RecordFormatException e) {
+                drop(ctx, "malformed batch: " + e.getMessage());
+                return;
+            }
+            receiving.execute(() -> {
+                if (ctx.channel() != primary || !ctx.channel().isActive()) {
+                    return; // replaced or gone: the primary resends from our position
+                }
+                try {
+                    ctx.writeAndFlush(new Frame(Frame.Type.ACK, receiver.receive(batch).encode()));
+                } catch (IOException | RuntimeException e) {
+                    drop(ctx, "cannot store batch #" + batch.firstSeq() + "..#" + batch.lastSeq() + ": " + e.getMessage());
+                }
+            });
+        }
+
+        private void drop(ChannelHandlerContext ctx, String why) {
+            LOG.warn("replication connection from {}: {}; closing", ctx.channel().remoteAddress(), why);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            drop(ctx, cause.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        Channel p = primary;
+        if (p != null) {
+            p.close().syncUninterruptibly();
+        }
+        receiving.shutdown();
+        try {
+            receiving.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

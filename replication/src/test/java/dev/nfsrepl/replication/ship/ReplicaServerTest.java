@@ -1,0 +1,150 @@
+package dev.nfsrepl.replication.ship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.log.LogKind;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.wire.Ack;
+import dev.nfsrepl.replication.wire.Authenticated;
+import dev.nfsrepl.replication.wire.Frame;
+import dev.nfsrepl.replication.wire.HandshakeFailed;
+import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.SyncKey;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A backup's replication endpoint over real loopback sockets, with a hand-driven primary end. */
+class ReplicaServerTest {
+
+    private static final SyncKey KEY = SyncKey.of("a cluster key of some length".getBytes(StandardCharsets.UTF_8));
+
+    @TempDir
+    Path tmp;
+
+    final List<Long> applied = new CopyOnWriteArrayList<>();
+    SegmentLog log;
+    Receiver receiver;
+    ReplicaServer server;
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+    @BeforeEach
+    void start() throws IOException {
+        log = SegmentLog.open(tmp.resolve("received"), LogKind.RECEIVED, LogConfig.DEFAULTS, Clock.systemUTC());
+        receiver = new Receiver(log, r -> applied.add(r.seq()), 0);
+        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, receiver, 1 << 20, Duration.ofSeconds(5))
+                .start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+        receiver.close();
+        log.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** A primary end: what it receives, events first. */
+    final class PrimaryEnd extends SimpleChannelInboundHandler<Frame> {
+        final BlockingQueue<Object> seen = new LinkedBlockingQueue<>();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            seen.add(f);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            seen.add(evt);
+        }
+
+        Object next() throws InterruptedException {
+            Object o = seen.poll(10, TimeUnit.SECONDS);
+            assertNotNull(o, "nothing arrived within 10 s");
+            return o;
+        }
+
+        Ack nextAck() throws InterruptedException {
+            Frame f = assertInstanceOf(Frame.class, next());
+            assertEquals(Frame.Type.ACK, f.type());
+            return Ack.decode(f.payload());
+        }
+    }
+
+    Channel connect(SyncKey key, PrimaryEnd end) throws InterruptedException {
+        return new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ReplicationPipelines.primary(ch.pipeline(), key, "test-primary", 1 << 20, end);
+            }
+        }).connect("127.0.0.1", server.port()).sync().channel();
+    }
+
+    @Test
+    void anAuthenticatedPrimaryLearnsThePositionShipsBatchesAndGetsThemAcknowledgedAndApplied() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = connect(KEY, end);
+        assertInstanceOf(Authenticated.class, end.next());
+        assertEquals(new Ack(0, 0), end.nextAck(), "the position comes first");
+        ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 10, 10).encode()));
+        assertEquals(10, end.nextAck().durable());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (receiver.applied() < 10 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(10, applied.size());
+        ch.close().sync();
+
+        PrimaryEnd again = new PrimaryEnd();
+        connect(KEY, again);
+        assertInstanceOf(Authenticated.class, again.next());
+        assertEquals(new Ack(10, 10), again.nextAck(), "a reconnecting primary learns where to go on");
+    }
+
+    @Test
+    void aPrimaryWithTheWrongKeyIsRefusedAndNothingIsStored() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = connect(SyncKey.of("not this cluster's key at all".getBytes(StandardCharsets.UTF_8)), end);
+        HandshakeFailed f = assertInstanceOf(HandshakeFailed.class, end.next());
+        assertTrue(f.reason().contains("authentication failed"), f.reason());
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "the connection is closed");
+        assertEquals(0, log.lastSeq());
+    }
+
+    @Test
+    void aBatchThatDoesNotFollowWhatIsHeldDropsTheConnectionAndStoresNothing() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = connect(KEY, end);
+        end.next();
+        end.nextAck();
+        ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(5, 3, 7).encode()));
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");
+        assertEquals(0, log.lastSeq());
+    }
+}
