@@ -1,0 +1,340 @@
+package dev.nfsrepl.replication.ship;
+
+import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.log.LogKind;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.RecordFormatException;
+import dev.nfsrepl.replication.wire.Ack;
+import dev.nfsrepl.replication.wire.Authenticated;
+import dev.nfsrepl.replication.wire.Batch;
+import dev.nfsrepl.replication.wire.Frame;
+import dev.nfsrepl.replication.wire.HandshakeFailed;
+import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.SyncKey;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's link to one backup: the shell around a {@link LinkMachine}. All events reach the
+ * machine on one thread of its own, which also performs the effects: connecting (Netty, with the
+ * authenticated pipeline), sending batches read from the spill file or the journal, appending to
+ * and deleting the spill file ({@code spillDir}, a segment log of kind SPILL). Frames of a batch
+ * stay under the frame limit; a Send too large for one frame goes as several.
+ *
+ * <p>Not built yet: the full resync (the link logs that the backup needs one and waits), and a
+ * commit point below what was sent (batches say the backup may apply all they carry).
+ *
+ * <p>Thread-safe: {@link #appended} may be called from any thread.
+ */
+public final class BackupLink implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupLink.class);
+
+    private final String name;
+    private final InetSocketAddress backup;
+    private final SyncKey key;
+    private final String self;
+    private final SegmentLog journal;
+    private final Path spillDir;
+    private final int maxFrameBytes;
+    private final Clock clock;
+    private final LinkMachine machine;
+    private final Bootstrap bootstrap;
+    private final ScheduledExecutorService thread;
+    private volatile SegmentLog spill; // read by spilling() from any thread
+    private Channel channel;
+    private boolean positionKnown;
+
+    /**
+     * @param acked what the backup was last known to hold (0: nothing known)
+     */
+    public BackupLink(String name, InetSocketAddress backup, SyncKey key, String self, SegmentLog journal, Path spillDir,
+                      LinkMachine.Config config, int maxFrameBytes, EventLoopGroup group, Clock clock, long acked) {
+        this.name = name;
+        this.backup = backup;
+        this.key = key;
+        this.self = self;
+        this.journal = journal;
+        this.spillDir = spillDir;
+        this.maxFrameBytes = maxFrameBytes;
+        this.clock = clock;
+        this.machine = new LinkMachine(config, acked, journal.lastSeq(), now());
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "link-" + name));
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+    }
+
+    public BackupLink start() throws IOException {
+        if (Files.isDirectory(spillDir)) {
+            spill = SegmentLog.open(spillDir, LogKind.SPILL, LogConfig.DEFAULTS, clock);
+            LOG.info("replication to {}: a spill file holds #{}..#{}", name, spill.firstSeq(), spill.lastSeq());
+        }
+        thread.scheduleWithFixedDelay(() -> feed(new LinkMachine.Tick(now())), 0, 1, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The journal got {@code r} ({@code bytes}: its size there). */
+    public void appended(OpRecord r, long bytes) {
+        post(() -> feed(new LinkMachine.Appended(r.seq(), bytes, now())));
+    }
+
+    /** Runs {@code r} on the link's thread; after {@link #close} nothing runs any more. */
+    private void post(Runnable r) {
+        try {
+            thread.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    public LinkMachine.State state() {
+        return machine.state();
+    }
+
+    public long acked() {
+        return machine.acked();
+    }
+
+    public long appliedOnBackup() {
+        return machine.applied();
+    }
+
+    /** Whether a spill file exists for this backup. */
+    public boolean spilling() {
+        return spill != null;
+    }
+
+    private long now() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    }
+
+    /** On the link's thread: one event in, its effects performed. */
+    private void feed(LinkMachine.Event e) {
+        List<LinkMachine.Effect> effects;
+        try {
+            effects = machine.on(e);
+        } catch (RuntimeException ex) {
+            LOG.error("replication to {}: {} failed", name, e, ex);
+            return;
+        }
+        for (LinkMachine.Effect f : effects) {
+            try {
+                perform(f);
+            } catch (IOException | RuntimeException ex) {
+                LOG.warn("replication to {}: {} failed: {}", name, f, ex.toString());
+                if (channel != null) {
+                    channel.close();
+                }
+            }
+        }
+    }
+
+    private void perform(LinkMachine.Effect f) throws IOException {
+        if (f instanceof LinkMachine.Connect) {
+            connect();
+        } else if (f instanceof LinkMachine.Disconnect d) {
+            LOG.warn("replication to {}: {}", name, d.reason());
+            if (channel != null) {
+                channel.close();
+            }
+        } else if (f instanceof LinkMachine.Send s) {
+            send(s.fromSeq(), s.toSeq());
+        } else if (f instanceof LinkMachine.Spill s) {
+            spill(s.fromSeq(), s.toSeq());
+        } else if (f instanceof LinkMachine.DeleteSpill) {
+            deleteSpill();
+        } else if (f instanceof LinkMachine.FullResync r) {
+            LOG.error("replication to {}: needs a full resync ({}), which this build cannot do yet", name, r.reason());
+        }
+    }
+
+    private void connect() {
+        positionKnown = false;
+        ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ReplicationPipelines.primary(ch.pipeline(), key, self, maxFrameBytes, new FromBackup());
+            }
+        }).connect(backup);
+        channel = cf.channel();
+        cf.addListener(done -> post(() -> {
+            if (done.isSuccess()) {
+                feed(new LinkMachine.Connected(now()));
+            } else {
+                feed(new LinkMachine.Lost("cannot connect to " + backup + ": " + done.cause().getMessage(), now()));
+            }
+        }));
+        channel.closeFuture().addListener(x -> post(() -> {
+            if (channel == cf.channel()) {
+                feed(new LinkMachine.Lost("connection to " + backup + " closed", now()));
+            }
+        }));
+    }
+
+    /** Frames from the backup, passed to the link's thread. */
+    private final class FromBackup extends SimpleChannelInboundHandler<Frame> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            Ack a;
+            try {
+                if (f.type() != Frame.Type.ACK) {
+                    throw new RecordFormatException("unexpected " + f.type() + " frame");
+                }
+                a = Ack.decode(f.payload());
+            } catch (RecordFormatException e) {
+                LOG.warn("replication to {}: {}; closing", name, e.getMessage());
+                ctx.close();
+                return;
+            }
+            post(() -> {
+                if (!positionKnown) {
+                    positionKnown = true;
+                    feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), now()));
+                } else {
+                    feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
+                }
+            });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof HandshakeFailed h) {
+                LOG.error("replication to {}: {}", name, h.reason());
+            } else if (evt instanceof Authenticated) {
+                LOG.info("replication to {}: connected to {}", name, backup);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("replication to {}: {}; closing", name, cause.toString());
+            ctx.close();
+        }
+    }
+
+    private long oldestAvailable() {
+        long fromJournal = journal.firstSeq();
+        return spill != null && spill.lastSeq() >= spill.firstSeq() ? Math.min(spill.firstSeq(), fromJournal) : fromJournal;
+    }
+
+    /** Sends records {@code from}..{@code to} (from the spill file when it holds them), in frames under the limit. */
+    private void send(long from, long to) throws IOException {
+        SegmentLog source = spill != null && spill.firstSeq() <= from && spill.lastSeq() >= from ? spill : journal;
+        // The commit point: for now everything sent (async replication: the backup applies what it
+        // holds). Sync mode and failover need the majority's durable point, advanced by its own frame.
+        long commit = to;
+        List<OpRecord> part = new ArrayList<>();
+        long partBytes = 0;
+        try (LogCursor c = source.readFromSeq(from)) {
+            for (long seq = from; seq <= to; seq++) {
+                OpRecord r = c.next();
+                if (r == null && source == spill) { // the spill ends here: the rest is in the journal
+                    flush(part, commit);
+                    send(seq, to);
+                    return;
+                }
+                if (r == null || r.seq() != seq) {
+                    throw new IOException("record #" + seq + " is not in " + source.dir());
+                }
+                long size = approximateSize(r);
+                if (!part.isEmpty() && partBytes + size > maxFrameBytes / 2) {
+                    flush(part, commit);
+                    partBytes = 0;
+                }
+                part.add(r);
+                partBytes += size;
+            }
+        }
+        flush(part, commit);
+    }
+
+    private void flush(List<OpRecord> part, long commit) {
+        if (!part.isEmpty()) {
+            channel.writeAndFlush(new Frame(Frame.Type.BATCH, new Batch(commit, part).encode()));
+            part.clear();
+        }
+    }
+
+    private static long approximateSize(OpRecord r) {
+        if (r.op() instanceof dev.nfsrepl.replication.record.Op.Write w) {
+            return 64 + w.data().remaining();
+        }
+        if (r.op() instanceof dev.nfsrepl.replication.record.Op.Adopt a) {
+            return 64 + a.content().remaining();
+        }
+        return 128;
+    }
+
+    private void spill(long from, long to) throws IOException {
+        if (spill == null) {
+            spill = SegmentLog.open(spillDir, LogKind.SPILL, LogConfig.DEFAULTS, clock);
+            LOG.warn("replication to {}: unreachable; keeping its records in {}", name, spillDir);
+        }
+        long start = Math.max(from, spill.lastSeq() + 1);
+        try (LogCursor c = journal.readFromSeq(start)) {
+            for (OpRecord r; (r = c.next()) != null && r.seq() <= to; ) {
+                spill.appendRecord(r);
+            }
+        }
+        if (spill.lastSeq() >= start) {
+            spill.sync(spill.lastSeq());
+        }
+    }
+
+    private void deleteSpill() throws IOException {
+        if (spill == null) {
+            return;
+        }
+        spill.close();
+        try (Stream<Path> files = Files.walk(spillDir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        spill = null;
+        LOG.info("replication to {}: caught up; spill file deleted", name);
+    }
+
+    @Override
+    public void close() throws IOException {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Channel c = channel;
+        if (c != null) {
+            c.close().syncUninterruptibly();
+        }
+        if (spill != null) {
+            spill.close();
+        }
+    }
+}
