@@ -279,6 +279,54 @@ class RecordingFileSystemTest {
         assertEquals(TreeDigest.lines(fs), replayed());
     }
 
+    @Test
+    void aBackupFedTheJournalInBatchesAppliesItToTheSameTree() throws Exception {
+        long root = fs.rootId();
+        List<Long> dirs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            dirs.add(fs.mkdir(WHO, root, "d" + i, SetAttr.NONE));
+        }
+        Random rnd = new Random(77);
+        for (int done = 0; done < 2000; ) {
+            try {
+                randomOp(rnd, root, dirs);
+                done++;
+            } catch (FsException e) {
+                // refused (a name that is not there, and so on): no record
+            }
+        }
+        // an operation logged and then cancelled, as when applying fails after the append
+        long ghost = local.newFileId();
+        OpRecord cancelled = journal.append(WHO, (seq, t) -> new Op.Mkdir(root, "never", ghost,
+                new Attrs(0755, 0, 0, 0, t * 1000, t * 1000), t * 1000));
+        journal.abort(cancelled, 28);
+        journal.done(cancelled.seq());
+        List<String> primary = TreeDigest.lines(fs);
+
+        Path backupDir = Files.createDirectories(tmp.resolve("backup"));
+        try (LocalFileSystem backup = new LocalFileSystem(backupDir, tmp.resolve("backup-state"), clock)
+                     .withIdentity(local.rootId(), local.generation()).start();
+             dev.nfsrepl.replication.log.SegmentLog received = dev.nfsrepl.replication.log.SegmentLog.open(
+                     tmp.resolve("received"), dev.nfsrepl.replication.log.LogKind.RECEIVED, LogConfig.DEFAULTS, clock);
+             dev.nfsrepl.replication.ship.Receiver rx = new dev.nfsrepl.replication.ship.Receiver(received,
+                     new TreeSink(new RecordApplier(backup)), 0)) {
+            backup.setSyncMetadata(false);
+            List<OpRecord> all = records();
+            for (int i = 0; i < all.size(); i += 97) {
+                List<OpRecord> part = all.subList(i, Math.min(all.size(), i + 97));
+                rx.receive(new dev.nfsrepl.replication.wire.Batch(part.get(part.size() - 1).seq(), part));
+            }
+            long last = all.get(all.size() - 1).seq();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (rx.applied() < last && rx.diverged() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(null, rx.diverged());
+            assertEquals(last, rx.applied());
+            assertEquals(primary, TreeDigest.lines(backup), "the backup's tree is the primary's");
+        }
+    }
+
     /** Closes the journal without a checkpoint and opens it again, as a server restarted after SIGKILL does. */
     private void reopenAfterKill() throws IOException {
         journal.log().close();

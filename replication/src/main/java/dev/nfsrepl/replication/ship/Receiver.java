@@ -2,11 +2,15 @@ package dev.nfsrepl.replication.ship;
 
 import dev.nfsrepl.replication.log.LogCursor;
 import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.Ack;
 import dev.nfsrepl.replication.wire.Batch;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * journal, answers with what it holds, and applies stored records in order, on its own thread,
  * up to the point the primary says is committed. A record that does not fit the tree stops
  * applying (the backup is DIVERGED: reported, logged) while receiving goes on; no record is ever
- * skipped.
+ * skipped, except those an ABORT record (received by then) cancelled. Known gap: an ABORT that
+ * arrives after the commit point passed its record is too late; the commit point the primary
+ * sends will have to stop short of records whose fate is not yet shipped.
  *
  * <p>Thread-safe: {@link #receive} is called by the connection's worker, applying runs on the
  * receiver's own thread.
@@ -34,6 +40,7 @@ public final class Receiver implements Closeable {
     private volatile long commit;
     private volatile String diverged;
     private boolean applying; // guarded by this
+    private final Set<Long> aborted = ConcurrentHashMap.newKeySet(); // records an ABORT cancelled: never applied
 
     /** {@code applied}: the newest record known applied to the tree (from the node's checkpoint). */
     public Receiver(SegmentLog received, RecordSink sink, long applied) {
@@ -42,6 +49,19 @@ public final class Receiver implements Closeable {
         this.applied = applied;
         this.commit = applied;
         this.applier = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-applier"));
+        try (LogCursor c = received.readFromSeq(applied + 1)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                noteAbort(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(received.dir() + ": cannot read the received records", e);
+        }
+    }
+
+    private void noteAbort(OpRecord r) {
+        if (r.op() instanceof Op.Abort a) {
+            aborted.add(a.abortedSeq());
+        }
     }
 
     /** What this backup holds durably and has applied (sent after the handshake and after each batch). */
@@ -69,6 +89,7 @@ public final class Receiver implements Closeable {
         for (OpRecord r : b.records()) {
             if (r.seq() > held) {
                 received.appendRecord(r);
+                noteAbort(r);
             }
         }
         if (received.lastSeq() > held) {
@@ -93,7 +114,9 @@ public final class Receiver implements Closeable {
                     continue;
                 }
                 try {
-                    sink.apply(r);
+                    if (!aborted.remove(r.seq())) {
+                        sink.apply(r);
+                    }
                 } catch (DivergedException e) {
                     diverged = "record " + r + ": " + e.getMessage();
                     LOG.error("{}: DIVERGED, applying stopped (receiving goes on): {}", received.dir(), diverged);

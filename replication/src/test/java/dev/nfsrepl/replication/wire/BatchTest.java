@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 
 public class BatchTest {
 
-    /** {@code n} consecutive records of every type from {@code firstSeq} on. */
+    /** {@code n} consecutive records of every type but ABORT (which would cancel one of them) from {@code firstSeq} on. */
     public static List<OpRecord> records(long firstSeq, int n) {
         List<OpRecord> out = new ArrayList<>();
         long time = 1_795_000_000_000_000L;
-        List<Op> ops = SampleRecords.everyType(time * 1000);
+        List<Op> ops = SampleRecords.everyType(time * 1000).stream().filter(o -> !(o instanceof Op.Abort)).toList();
         for (int i = 0; i < n; i++) {
             out.add(new OpRecord(firstSeq + i, SampleRecords.EPOCH, time + (firstSeq + i) * 7L, Origin.SERVER,
                     ops.get(i % ops.size())));
@@ -31,7 +31,10 @@ public class BatchTest {
 
     @Test
     void everyRecordTypeCrossesInABatchUnchanged() {
-        Batch b = new Batch(41, records(40, 30));
+        List<OpRecord> rs = new ArrayList<>(records(40, 30));
+        OpRecord lastOne = rs.get(rs.size() - 1);
+        rs.add(new OpRecord(70, lastOne.epoch(), lastOne.timeMicros() + 1, Origin.SERVER, new Op.Abort(45, 28)));
+        Batch b = new Batch(41, rs);
         Batch back = Batch.decode(b.encode());
         assertEquals(b.records(), back.records());
         assertEquals(41, back.commitSeq());

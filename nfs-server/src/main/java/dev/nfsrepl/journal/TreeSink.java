@@ -1,0 +1,41 @@
+package dev.nfsrepl.journal;
+
+import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.ship.DivergedException;
+import dev.nfsrepl.replication.ship.RecordSink;
+
+/**
+ * A backup's tree as the place replicated records are applied: through the same
+ * {@link RecordApplier} the primary used, so objects get the primary's FileIds and times. A record
+ * whose result is there already counts as done (records come again after a restart); one that
+ * finds another object under its name, or fails (a full disk), means the backup no longer matches
+ * its primary: {@link DivergedException}, and the receiver stops applying.
+ *
+ * <p>Thread-safe as far as the applier is; the receiver calls it from one thread.
+ */
+public final class TreeSink implements RecordSink {
+
+    private final RecordApplier applier;
+
+    public TreeSink(RecordApplier applier) {
+        this.applier = applier;
+    }
+
+    @Override
+    public void apply(OpRecord r) throws DivergedException {
+        if (!r.type().changesTree()) {
+            return; // COMMIT, ABORT: nothing to do to the tree
+        }
+        RecordApplier.Outcome o;
+        try {
+            o = applier.apply(r);
+        } catch (FsException e) {
+            throw new DivergedException("applying it failed: " + e.getMessage() + " (NFS status " + e.status() + ")");
+        }
+        if (o == RecordApplier.Outcome.SUPERSEDED) {
+            throw new DivergedException("the tree does not hold what the record expects (another object under its name,"
+                    + " or its object is gone)");
+        }
+    }
+}
