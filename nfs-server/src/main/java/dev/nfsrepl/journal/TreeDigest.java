@@ -9,11 +9,15 @@ import dev.nfsrepl.fs.Identity;
 import dev.nfsrepl.fs.ReadResult;
 import dev.nfsrepl.fs.error.FsException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -35,6 +39,92 @@ public final class TreeDigest {
         List<String> lines = new ArrayList<>();
         out.forEach((p, d) -> lines.add(p + " " + d));
         return lines;
+    }
+
+    /**
+     * Per-directory digests of a tree described by {@link #lines}: each directory's SHA-256 (hex)
+     * over the lines of its entries in name order, a subdirectory's line followed by that
+     * directory's own digest. Equal root digests mean equal trees; unequal ones are narrowed down
+     * with {@link #whereTheyDiffer} without comparing whole listings.
+     */
+    public static SortedMap<String, String> byDirectory(List<String> lines) {
+        Map<String, List<String>> entries = entriesByDirectory(lines);
+        SortedMap<String, String> digests = new TreeMap<>();
+        List<String> dirs = new ArrayList<>(entries.keySet());
+        dirs.sort(Comparator.comparingLong((String d) -> d.equals("/") ? 0 : d.chars().filter(c -> c == '/').count())
+                .reversed());
+        for (String d : dirs) { // deepest first: a directory's subdirectories are done before it
+            MessageDigest md = sha256();
+            for (String line : entries.get(d)) {
+                md.update(line.getBytes(StandardCharsets.UTF_8));
+                String sub = digests.get(pathOf(line));
+                if (sub != null) {
+                    md.update(sub.getBytes(StandardCharsets.US_ASCII));
+                }
+                md.update((byte) '\n');
+            }
+            digests.put(d, HexFormat.of().formatHex(md.digest()));
+        }
+        return digests;
+    }
+
+    /**
+     * The directories whose own entries differ between two trees (an entry added, removed or
+     * changed; a directory missing from one tree shows in its parent), found by descending only
+     * into subdirectories whose digests differ. Empty when the trees are equal.
+     */
+    public static List<String> whereTheyDiffer(List<String> a, List<String> b) {
+        Map<String, List<String>> ea = entriesByDirectory(a);
+        Map<String, List<String>> eb = entriesByDirectory(b);
+        SortedMap<String, String> da = byDirectory(a);
+        SortedMap<String, String> db = byDirectory(b);
+        List<String> out = new ArrayList<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of("/"));
+        while (!todo.isEmpty()) {
+            String d = todo.removeFirst();
+            if (java.util.Objects.equals(da.get(d), db.get(d))) {
+                continue;
+            }
+            List<String> la = ea.getOrDefault(d, List.of());
+            List<String> lb = eb.getOrDefault(d, List.of());
+            if (!la.equals(lb)) {
+                out.add(d);
+            }
+            for (String line : la) {
+                String p = pathOf(line);
+                if (da.containsKey(p) && db.containsKey(p)) {
+                    todo.addLast(p);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> entriesByDirectory(List<String> lines) {
+        Map<String, List<String>> entries = new TreeMap<>();
+        for (String line : lines) {
+            String p = pathOf(line);
+            if (line.startsWith(p + " DIRECTORY")) {
+                entries.computeIfAbsent(p, k -> new ArrayList<>());
+            }
+            if (!p.equals("/")) {
+                int slash = p.lastIndexOf('/');
+                entries.computeIfAbsent(slash == 0 ? "/" : p.substring(0, slash), k -> new ArrayList<>()).add(line);
+            }
+        }
+        return entries; // lines arrive sorted by path, so each directory's entries are in name order
+    }
+
+    private static String pathOf(String line) {
+        return line.substring(0, line.indexOf(' '));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void walk(FileSystem fs, long dir, String path, TreeMap<String, String> out) throws FsException {
@@ -83,21 +173,17 @@ public final class TreeDigest {
     }
 
     private static String content(FileSystem fs, long id, long size) throws FsException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            long off = 0;
-            while (off < size) {
-                ReadResult r = fs.read(Identity.ROOT, id, off, 1 << 20);
-                ByteBuffer b = r.data();
-                if (!b.hasRemaining()) {
-                    break;
-                }
-                off += b.remaining();
-                md.update(b);
+        MessageDigest md = sha256();
+        long off = 0;
+        while (off < size) {
+            ReadResult r = fs.read(Identity.ROOT, id, off, 1 << 20);
+            ByteBuffer b = r.data();
+            if (!b.hasRemaining()) {
+                break;
             }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
+            off += b.remaining();
+            md.update(b);
         }
+        return HexFormat.of().formatHex(md.digest()).substring(0, 16);
     }
 }
