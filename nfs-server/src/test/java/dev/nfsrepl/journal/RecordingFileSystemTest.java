@@ -327,6 +327,31 @@ class RecordingFileSystemTest {
         }
     }
 
+    @Test
+    void lookupsRacingCreatesNeverTakeTheNewObjectsForOnesMadeOutsideTheServer() throws Exception {
+        long root = fs.rootId();
+        long d = fs.mkdir(WHO, root, "d", SetAttr.NONE);
+        int n = 400;
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Thread looker = new Thread(() -> {
+            while (next.get() < n) {
+                try {
+                    fs.lookup(WHO, d, "f" + next.get());
+                } catch (FsException e) {
+                    // not made yet
+                }
+            }
+        });
+        looker.start();
+        for (int i = 0; i < n; i++) {
+            fs.create(WHO, d, "f" + i, CreateMode.GUARDED, SetAttr.NONE, null);
+            next.incrementAndGet();
+        }
+        looker.join();
+        assertEquals(0, records().stream().filter(r -> r.type() == OpType.ADOPT).count(), "nothing was adopted");
+        assertEquals(TreeDigest.lines(fs), replayed());
+    }
+
     /** Closes the journal without a checkpoint and opens it again, as a server restarted after SIGKILL does. */
     private void reopenAfterKill() throws IOException {
         journal.log().close();

@@ -602,13 +602,21 @@ public final class LocalFileSystem implements FileSystem {
         Lock lock = a != null ? adoptionLocks.get(parent) : dirLocks.get(parent);
         lock.lock();
         try {
-            LocalStat st = LocalStat.of(p);
-            long current = storedId(p, st);
-            if (current != 0 && current != rootId) {
-                IdentityIndex.Entry e = index.entry(current);
-                if (e != null && e.ino() == st.ino() && e.links().contains(new IdentityIndex.Link(parent, name))) {
-                    return current; // adopted by another thread meanwhile
+            LocalStat st;
+            // under the directory's lock: a create in progress holds it until its object carries its FileId
+            Lock dirLock = dirLocks.get(parent);
+            dirLock.lock();
+            try {
+                st = LocalStat.of(p);
+                long current = storedId(p, st);
+                if (current != 0 && current != rootId) {
+                    IdentityIndex.Entry e = index.entry(current);
+                    if (e != null && e.ino() == st.ino() && e.links().contains(new IdentityIndex.Link(parent, name))) {
+                        return current; // made by the server, or adopted by another thread, meanwhile
+                    }
                 }
+            } finally {
+                dirLock.unlock();
             }
             long id = allocator.next();
             if (a != null) {
