@@ -20,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,30 +248,23 @@ public final class Journal implements Closeable {
      * for what was made outside the server.
      */
     private void completeAdoptions(long fromSeq) throws IOException {
-        Map<Long, long[]> adopted = new HashMap<>(); // FileId -> {bytes logged, size, mtime}
-        Set<Long> aborted = new HashSet<>();
-        try (LogCursor c = log.readFromSeq(fromSeq)) {
+        Map<Long, long[]> byId = new HashMap<>(); // FileId -> {FileId, bytes logged, size, mtime}
+        Map<Long, Long> adoptedAt = new HashMap<>(); // seq of an ADOPT -> its FileId
+        try (LogCursor c = log.readFromSeq(fromSeq)) { // an ADOPT precedes its WRITEs and its ABORT
             for (OpRecord r; (r = c.next()) != null; ) {
                 if (r.op() instanceof Op.Adopt a && a.objectType() == ObjectType.REGULAR) {
-                    adopted.put(r.seq(), new long[] {a.id(), a.content().remaining(), a.attrs().size(), a.attrs().mtimeNanos()});
-                } else if (r.op() instanceof Op.Abort a) {
-                    aborted.add(a.abortedSeq());
-                }
-            }
-        }
-        aborted.forEach(adopted::remove);
-        Map<Long, long[]> byId = new HashMap<>();
-        adopted.values().forEach(a -> byId.put(a[0], a));
-        if (byId.isEmpty()) {
-            return;
-        }
-        try (LogCursor c = log.readFromSeq(fromSeq)) {
-            for (OpRecord r; (r = c.next()) != null; ) {
-                if (r.op() instanceof Op.Write w && r.origin().client() == null && byId.containsKey(w.id())) {
+                    byId.put(a.id(), new long[] {a.id(), a.content().remaining(), a.attrs().size(), a.attrs().mtimeNanos()});
+                    adoptedAt.put(r.seq(), a.id());
+                } else if (r.op() instanceof Op.Write w && r.origin().client() == null && byId.containsKey(w.id())) {
                     long[] a = byId.get(w.id());
                     a[1] = Math.max(a[1], w.offset() + w.data().remaining());
+                } else if (r.op() instanceof Op.Abort ab && adoptedAt.containsKey(ab.abortedSeq())) {
+                    byId.remove(adoptedAt.remove(ab.abortedSeq()));
                 }
             }
+        }
+        if (byId.isEmpty()) {
+            return;
         }
         long last = 0;
         for (long[] a : byId.values()) {
