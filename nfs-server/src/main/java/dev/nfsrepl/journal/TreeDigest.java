@@ -48,7 +48,10 @@ public final class TreeDigest {
      * with {@link #whereTheyDiffer} without comparing whole listings.
      */
     public static SortedMap<String, String> byDirectory(List<String> lines) {
-        Map<String, List<String>> entries = entriesByDirectory(lines);
+        return digests(entriesByDirectory(lines));
+    }
+
+    private static SortedMap<String, String> digests(Map<String, List<String>> entries) {
         SortedMap<String, String> digests = new TreeMap<>();
         List<String> dirs = new ArrayList<>(entries.keySet());
         dirs.sort(Comparator.comparingLong((String d) -> d.equals("/") ? 0 : d.chars().filter(c -> c == '/').count())
@@ -76,8 +79,8 @@ public final class TreeDigest {
     public static List<String> whereTheyDiffer(List<String> a, List<String> b) {
         Map<String, List<String>> ea = entriesByDirectory(a);
         Map<String, List<String>> eb = entriesByDirectory(b);
-        SortedMap<String, String> da = byDirectory(a);
-        SortedMap<String, String> db = byDirectory(b);
+        SortedMap<String, String> da = digests(ea);
+        SortedMap<String, String> db = digests(eb);
         List<String> out = new ArrayList<>();
         java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of("/"));
         while (!todo.isEmpty()) {
