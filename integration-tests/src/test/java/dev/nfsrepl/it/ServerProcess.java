@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern READY = Pattern.compile("mount with: .*port=(\\d+),mountport=(\\d+)");
+    static final Pattern READY = Pattern.compile("mount with: .*port=(\\d+),mountport=(\\d+)");
     private static final long START_TIMEOUT_MS = 90_000;
 
     private final Process process;
@@ -76,10 +76,32 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(mountPort));
         cmd.add("--no-portmap");
         cmd.addAll(List.of(extra));
+        return launch(cmd, log, READY);
+    }
+
+    /** A backup node is up once it listens for its primary (it serves NFS once it has a copy). */
+    static final Pattern BACKUP_READY = Pattern.compile("listening for its primary on .*:(\\d+)()");
+
+    /** Starts {@code nfsrepl serve ARGS} (with --no-portmap) and waits until it prints a line matching {@code ready}. */
+    static ServerProcess startNode(List<String> args, Path log, Pattern ready) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.nfsrepl.node.Main");
+        cmd.add("serve");
+        cmd.add("--no-portmap");
+        cmd.addAll(args);
+        return launch(cmd, log, ready);
+    }
+
+    /** Runs {@code cmd}; ready once a line matches {@code ready}, whose groups 1 and 2 are ports (empty: 0). */
+    private static ServerProcess launch(List<String> cmd, Path log, Pattern ready) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process p = pb.start();
-        CompletableFuture<int[]> ready = new CompletableFuture<>();
+        CompletableFuture<int[]> started = new CompletableFuture<>();
         Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         w.write("==== " + String.join(" ", cmd) + "\n");
@@ -91,21 +113,21 @@ final class ServerProcess implements AutoCloseable {
                     w.write(line);
                     w.write('\n');
                     w.flush();
-                    Matcher m = READY.matcher(line);
-                    if (!ready.isDone() && m.find()) {
-                        ready.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                    Matcher m = ready.matcher(line);
+                    if (!started.isDone() && m.find()) {
+                        started.complete(new int[] {port(m.group(1)), port(m.group(2))});
                     }
                 }
             } catch (IOException e) {
                 // the process is gone
             } finally {
-                ready.completeExceptionally(new IOException("server process ended before serving"));
+                started.completeExceptionally(new IOException("server process ended before serving"));
             }
         }, "server-process-log");
         drain.setDaemon(true);
         drain.start();
         try {
-            int[] ports = ready.get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            int[] ports = started.get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             return new ServerProcess(p, log, ports[0], ports[1]);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
@@ -113,6 +135,10 @@ final class ServerProcess implements AutoCloseable {
             throw new IOException("nfsrepl server process did not start (" + e.getMessage() + "); its log "
                     + log + ":\n" + tail(log), e);
         }
+    }
+
+    private static int port(String digits) {
+        return digits == null || digits.isEmpty() ? 0 : Integer.parseInt(digits);
     }
 
     /** The flags of jvm.options, or the -Dnfsrepl.it.serverJvmFlags override. */

@@ -58,7 +58,7 @@ public final class TestServer implements AutoCloseable {
     private TestServer begin(int nfsPort, int mountPort) throws IOException {
         Files.createDirectories(stateDir);
         server = new NfsServer(new ServerConfig(export, exportsFile, stateDir, "127.0.0.1", nfsPort, mountPort,
-                portmap, 16, journal), Clock.systemUTC()).start();
+                portmap, 16).withJournal(journal), Clock.systemUTC()).start();
         return this;
     }
 

@@ -12,6 +12,7 @@ import dev.nfsrepl.replication.record.ObjectType;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.record.Origin;
+import dev.nfsrepl.replication.ship.CommitPoint;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,6 +63,7 @@ public final class Journal implements Closeable {
     private volatile long appliedPoint;
     private volatile boolean syncs = true;
     private Retransmissions retransmissions = Retransmissions.NONE;
+    private volatile ReplicationHook replication = ReplicationHook.NONE;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -89,8 +91,32 @@ public final class Journal implements Closeable {
         return log;
     }
 
+    /** Replication of this journal: told of every record, waited for by {@link #sync}. Set before serving. */
+    public void setReplication(ReplicationHook hook) {
+        this.replication = hook;
+    }
+
+    /**
+     * How far the fate of every record is known, for a backup's commit point: every record up to
+     * {@code upTo} was applied or aborted, and the ABORT of each aborted one is at or before
+     * {@code needs}. (The last seq is read before the records in flight, so that each record up to
+     * it was registered in flight if it is not done; the second read comes after: an ABORT is
+     * written before its record is done.)
+     */
+    public CommitPoint.Offer settled() {
+        long last = log.lastSeq();
+        Long oldest = inFlight.ceiling(Long.MIN_VALUE);
+        long needs = log.lastSeq();
+        return new CommitPoint.Offer(oldest == null ? last : Math.min(last, oldest - 1), needs);
+    }
+
     public long appliedPoint() {
         return appliedPoint;
+    }
+
+    /** The export's tree. */
+    public LocalFileSystem tree() {
+        return fs;
     }
 
     public RecordApplier applier() {
@@ -99,14 +125,14 @@ public final class Journal implements Closeable {
 
     /**
      * Appends the record of a change that is about to be applied, and marks it in flight until
-     * {@link #done}. Not yet durable: see {@link #sync}.
+     * {@link #done}, and tells replication. Not yet durable: see {@link #sync}.
      */
     public OpRecord append(Identity who, SegmentLog.OpAt op) throws IOException {
         Origin origin = Origin.of(who.uid(), who.gid(), who.client(), who.xid());
         long[] seqOf = {0};
         Op[] opOf = {null};
         try {
-            return log.append(fs.epoch(), origin, (seq, time) -> {
+            OpRecord r = log.append(fs.epoch(), origin, (seq, time) -> {
                 Op o = op.at(seq, time);
                 inFlight.add(seq);
                 applier.begin(o, seq); // every earlier record of its directories is registered before it
@@ -114,6 +140,8 @@ public final class Journal implements Closeable {
                 opOf[0] = o;
                 return o;
             });
+            replication.appended(r);
+            return r;
         } catch (IOException | RuntimeException e) {
             if (opOf[0] != null) { // registered, then not written: the seq will be given again
                 inFlight.remove(seqOf[0]);
@@ -176,16 +204,22 @@ public final class Journal implements Closeable {
         this.syncs = syncs;
     }
 
-    /** Returns once every record up to {@code seq} is on stable storage (group commit); at once when not {@link #setSyncs syncing}. */
+    /**
+     * Returns once every record up to {@code seq} is on stable storage (group commit; skipped when
+     * not {@link #setSyncs syncing}) and replication's promise holds for it (sync mode: enough
+     * backups hold it).
+     */
     public void sync(long seq) throws IOException {
         if (syncs) {
             log.sync(seq);
         }
+        replication.awaitReplicated(seq);
     }
 
     /** Records that the change of {@code r} failed with {@code status}, durably. */
     public void abort(OpRecord r, int status) throws IOException {
         OpRecord a = log.append(fs.epoch(), r.origin(), new Op.Abort(r.seq(), status));
+        replication.appended(a);
         log.sync(a.seq());
     }
 

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 import dev.nfsrepl.journal.JournalConfig;
 import dev.nfsrepl.replication.log.LogConfig;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The {@code nfsrepl} command line. */
 @Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, JournalCommand.class},
@@ -24,7 +26,34 @@ public final class Main {
                 && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // tools print only their output
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine cl = new CommandLine(new Main());
+        Path config = configFile(args);
+        if (config != null) {
+            try {
+                cl.getSubcommands().get("serve").setDefaultValueProvider(ConfigFile.load(config,
+                        cl.getSubcommands().get("serve").getCommandSpec()));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                System.err.println("nfsrepl: " + e.getMessage());
+                System.exit(2);
+            }
+        }
+        System.exit(cl.execute(args));
+    }
+
+    /** The value of {@code serve --config FILE}, or null. */
+    private static Path configFile(String[] args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            return null;
+        }
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config=")) {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -32,6 +61,13 @@ public final class Main {
     static final class Serve implements Callable<Integer> {
 
         private static final Logger LOG = LoggerFactory.getLogger(Main.class); // not before main() set the level
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Node configuration: a properties file whose keys "
+                + "are these options' names without the dashes (export = /srv/data); flags override it.")
+        Path config;
+
+        @CommandLine.Mixin
+        ReplicationOptions repl = new ReplicationOptions();
 
         @Option(names = "--export", description = "Directory to export read-write to loopback clients "
                 + "(insecure, no_root_squash), at its absolute path. Ignored when --exports is given.")
@@ -90,24 +126,41 @@ public final class Main {
                     : Path.of(System.getProperty("user.home"), ".local", "state", "nfsrepl");
             boolean pm = portmap != null ? portmap : root;
             ServerConfig cfg = new ServerConfig(export == null ? null : export.toAbsolutePath(), exportsFile, state,
-                    bind, nfsPort, mountPort, pm, workers);
+                    bind, nfsPort, mountPort, pm, workers).withExportAs(repl.exportAs,
+                    repl.role == ReplicationOptions.Role.backup);
             if (journal != null) {
                 LogConfig log = LogConfig.DEFAULTS.withRetention(journalRetentionMib << 20,
                         Duration.ofHours(journalRetentionHours));
                 cfg = cfg.withJournal(new JournalConfig(journal.toAbsolutePath(), log,
                         Duration.ofSeconds(Math.max(1, journalCheckpointSeconds))));
             }
-            NfsServer server = new NfsServer(cfg, Clock.systemUTC()).start();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (Exception e) {
-                    LOG.error("error while stopping", e);
-                } finally {
-                    stopped.countDown();
+            if (repl.role == ReplicationOptions.Role.backup) {
+                return runBackup(cfg);
+            }
+            List<PrimaryReplication> replications = new CopyOnWriteArrayList<>();
+            NfsServer server = new NfsServer(cfg, Clock.systemUTC());
+            if (!repl.parsedPeers().isEmpty()) {
+                if (cfg.journal() == null) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--peer needs --journal JDIR");
                 }
-            }, "nfsrepl-shutdown"));
+                var key = repl.key();
+                server.replicating(j -> {
+                    try {
+                        PrimaryReplication r = new PrimaryReplication(j, repl, key, Clock.systemUTC());
+                        replications.add(r);
+                        return r;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            server.start();
+            CountDownLatch stopped = stopOnSignal(() -> {
+                for (PrimaryReplication r : replications) {
+                    r.close();
+                }
+                server.close();
+            });
             if (exportsFile != null) {
                 sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
                     try {
@@ -121,10 +174,38 @@ public final class Main {
             }
             System.out.println("nfsrepl: mount with: mount -t nfs -o vers=3,proto=tcp,port=" + server.nfsPort()
                     + ",mountport=" + server.mountPort() + ",mountproto=tcp " + bind + ":"
-                    + (export != null && exportsFile == null ? export.toAbsolutePath().normalize() : "/EXPORT")
+                    + (exportsFile != null ? "/EXPORT" : repl.exportAs != null ? repl.exportAs
+                    : export.toAbsolutePath().normalize())
                     + " /mnt");
             stopped.await();
             return 0;
+        }
+
+        private int runBackup(ServerConfig cfg) throws Exception {
+            if (cfg.journal() == null || cfg.export() == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "a backup needs --export DIR (its copy) and --journal JDIR (its receive journal)");
+            }
+            BackupNode node = new BackupNode(cfg, repl.key(), repl.replicationPort, Clock.systemUTC()).start();
+            System.out.println("nfsrepl: backup " + repl.nodeName() + " listening for its primary on " + bind + ":"
+                    + node.replicationPort());
+            stopOnSignal(node).await();
+            return 0;
+        }
+
+        /** Closes {@code node} on SIGTERM/SIGINT; the latch opens once it is closed. */
+        private static CountDownLatch stopOnSignal(java.io.Closeable node) {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    node.close();
+                } catch (Exception e) {
+                    LOG.error("error while stopping", e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, "nfsrepl-shutdown"));
+            return stopped;
         }
     }
 }

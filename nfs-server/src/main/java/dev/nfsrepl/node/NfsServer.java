@@ -5,6 +5,7 @@ import dev.nfsrepl.fs.PermissionCheckingFileSystem;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.journal.Journal;
 import dev.nfsrepl.journal.RecordingFileSystem;
+import dev.nfsrepl.journal.ReplicationHook;
 import dev.nfsrepl.nfs.ExportTable;
 import dev.nfsrepl.nfs.ExportedFs;
 import dev.nfsrepl.nfs.MountService;
@@ -56,6 +57,8 @@ public final class NfsServer implements Closeable {
     private final ExportTable table = new ExportTable();
     private final Map<Path, LocalFileSystem> open = new HashMap<>();
     private final Map<Path, Journal> journals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<LocalFileSystem> borrowed = new java.util.HashSet<>(); // opened and closed by others
+    private java.util.function.Function<Journal, ReplicationHook> replication = j -> ReplicationHook.NONE;
     private ScheduledExecutorService checkpoints;
     private OncRpcEmbeddedPortmap portmap;
     private OncRpcSvc nfsSvc;
@@ -67,6 +70,19 @@ public final class NfsServer implements Closeable {
     public NfsServer(ServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Serves {@code fs} (opened and closed by the caller) for the export of its directory. Before {@link #start}. */
+    public synchronized NfsServer serving(LocalFileSystem fs) {
+        open.put(config.export() != null ? config.export().toAbsolutePath().normalize() : fs.root(), fs);
+        borrowed.add(fs);
+        return this;
+    }
+
+    /** Replication of each journal, attached as it opens, before any client is served. Before {@link #start}. */
+    public synchronized NfsServer replicating(java.util.function.Function<Journal, ReplicationHook> hook) {
+        this.replication = hook;
+        return this;
     }
 
     public synchronized NfsServer start() throws IOException {
@@ -123,7 +139,7 @@ public final class NfsServer implements Closeable {
     /** Reads the exports (the file, or the default export) and serves them; used at start and on SIGHUP. */
     public synchronized void loadExports() throws IOException {
         Exports exports = config.exportsFile() != null ? Exports.parse(config.exportsFile())
-                : Exports.defaultFor(config.export());
+                : Exports.defaultFor(config.export(), config.pseudoPath(), config.readOnly());
         try {
             table.set(ExportTable.build(exports, this::fileSystemFor));
         } catch (UncheckedIOException e) {
@@ -147,6 +163,9 @@ public final class NfsServer implements Closeable {
             }
             open.put(e.localDir(), fs);
         }
+        if (borrowed.contains(fs)) {
+            return new PermissionCheckingFileSystem(fs); // its owner decides how it syncs
+        }
         if (config.journal() == null) {
             fs.setSyncMetadata(e.clients().stream().anyMatch(c -> c.options().sync()));
             return new PermissionCheckingFileSystem(fs);
@@ -160,6 +179,7 @@ public final class NfsServer implements Closeable {
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot open the journal of export " + e.localDir() + " in " + dir, ex);
             }
+            j.setReplication(replication.apply(j));
             journals.put(e.localDir(), j);
         }
         j.setSyncs(e.clients().stream().anyMatch(c -> c.options().sync()));
@@ -167,8 +187,13 @@ public final class NfsServer implements Closeable {
     }
 
     private static String exportKey(Export e) {
+        return exportKey(e.localDir());
+    }
+
+    /** The name of an export's directories under the state and journal directories: from its local directory. */
+    static String exportKey(Path localDir) {
         CRC32C crc = new CRC32C();
-        crc.update(e.localDir().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        crc.update(localDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
         return "export-" + Long.toHexString(crc.getValue());
     }
 
@@ -232,7 +257,9 @@ public final class NfsServer implements Closeable {
         }
         journals.clear();
         for (LocalFileSystem fs : open.values()) {
-            fs.close();
+            if (!borrowed.contains(fs)) {
+                fs.close();
+            }
         }
         open.clear();
         LOG.info("stopped");

@@ -16,17 +16,25 @@ import java.nio.file.Path;
  * @param workers    threads running the NFS procedures that may wait on the disk (reads and writes of data,
  *                   namespace changes, listings); metadata reads are answered on the network threads
  * @param journal    where and how every change is journaled, or null for no journal
+ * @param pseudoPath the path clients mount {@code export} as (null: its absolute path)
+ * @param readOnly   serve {@code export} read-only (a backup)
  */
 public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
-                           boolean portmap, int workers, JournalConfig journal) {
+                           boolean portmap, int workers, JournalConfig journal, String pseudoPath, boolean readOnly) {
 
     public ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
                         boolean portmap, int workers) {
-        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null);
+        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null, null, false);
     }
 
     public ServerConfig withJournal(JournalConfig j) {
-        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, j);
+        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, j, pseudoPath,
+                readOnly);
+    }
+
+    public ServerConfig withExportAs(String pseudo, boolean ro) {
+        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal, pseudo,
+                ro);
     }
 
     public static final int DEFAULT_NFS_PORT = 2049;

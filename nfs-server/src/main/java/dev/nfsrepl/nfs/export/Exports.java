@@ -58,13 +58,21 @@ public final class Exports {
      * ::1(rw,insecure,no_root_squash)}.
      */
     public static Exports defaultFor(Path dir) {
+        return defaultFor(dir, null, false);
+    }
+
+    /**
+     * The export of {@code dir} to loopback clients ({@code insecure,no_root_squash}), mounted as
+     * {@code pseudoPath} (null: the directory's absolute path), read-only or read-write.
+     */
+    public static Exports defaultFor(Path dir, String pseudoPath, boolean readOnly) {
         Path local = dir.toAbsolutePath().normalize();
         ExportOptions loopback = new ExportOptions(
-                false, Squash.NONE, ExportOptions.NOBODY, ExportOptions.NOBODY, false, true);
+                readOnly, Squash.NONE, ExportOptions.NOBODY, ExportOptions.NOBODY, false, true);
         List<Export.Client> clients = List.of(
                 new Export.Client(ClientSpec.parse("127.0.0.0/8"), loopback),
                 new Export.Client(ClientSpec.parse("::1"), loopback));
-        return of(List.of(new Export(local, local.toString(), clients)));
+        return of(List.of(new Export(local, pseudoPath != null ? pseudoPath : local.toString(), clients)));
     }
 
     /** Every export, in file order. */

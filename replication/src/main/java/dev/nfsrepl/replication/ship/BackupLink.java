@@ -9,6 +9,8 @@ import dev.nfsrepl.replication.record.RecordFormatException;
 import dev.nfsrepl.replication.wire.Ack;
 import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
+import dev.nfsrepl.replication.wire.Commit;
+import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
@@ -29,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,8 +49,12 @@ import org.slf4j.LoggerFactory;
  * and deleting the spill file ({@code spillDir}, a segment log of kind SPILL). Frames of a batch
  * stay under the frame limit; a Send too large for one frame goes as several.
  *
- * <p>Not built yet: the full resync (the link logs that the backup needs one and waits), and a
- * commit point below what was sent (batches say the backup may apply all they carry).
+ * <p>After the handshake the link sends the export's HELLO. Each batch, and a COMMIT frame whenever
+ * the point moves, carries the newest {@link CommitPoint.Offer} this connection can honour: one
+ * whose {@code needs} it has sent. A spill file that grows past its limit is dropped and the
+ * backup marked for a full resync.
+ *
+ * <p>Not built yet: the full resync itself (the link logs that the backup needs one and waits).
  *
  * <p>Thread-safe: {@link #appended} may be called from any thread.
  */
@@ -57,6 +64,7 @@ public final class BackupLink implements Closeable {
 
     private final String name;
     private final InetSocketAddress backup;
+    private final String where; // host:port, for messages
     private final SyncKey key;
     private final String self;
     private final SegmentLog journal;
@@ -64,24 +72,44 @@ public final class BackupLink implements Closeable {
     private final int maxFrameBytes;
     private final Clock clock;
     private final LinkMachine machine;
+    private final Hello hello;
+    private final CommitPoint commits;
+    private final Runnable onAck;
+    private final long spillLimitBytes;
+    private final ArrayDeque<CommitPoint.Offer> offers = new ArrayDeque<>(); // sampled, needs increasing
+    private long shipped; // newest record written on this connection
+    private long commitSent; // newest commit point written on this connection
     private final Bootstrap bootstrap;
     private final ScheduledExecutorService thread;
     private volatile SegmentLog spill; // read by spilling() from any thread
     private Channel channel;
     private boolean positionKnown;
 
+    /** Where a link goes and what it says there. */
+    public record Target(String name, InetSocketAddress address, SyncKey key, String self, Hello hello) {
+    }
+
     /**
-     * @param acked what the backup was last known to hold (0: nothing known)
+     * @param acked           what the backup was last known to hold (0: nothing known)
+     * @param commits         how far backups may apply
+     * @param onAck           told (on the link's thread) whenever the backup acknowledged more
+     * @param spillLimitBytes a spill file beyond this is dropped, and the backup needs a full resync
      */
-    public BackupLink(String name, InetSocketAddress backup, SyncKey key, String self, SegmentLog journal, Path spillDir,
-                      LinkMachine.Config config, int maxFrameBytes, EventLoopGroup group, Clock clock, long acked) {
-        this.name = name;
-        this.backup = backup;
-        this.key = key;
-        this.self = self;
+    public BackupLink(Target target, SegmentLog journal, Path spillDir, LinkMachine.Config config, int maxFrameBytes,
+                      long spillLimitBytes, CommitPoint commits, Runnable onAck, EventLoopGroup group, Clock clock,
+                      long acked) {
+        this.name = target.name();
+        this.backup = target.address();
+        this.where = backup.getHostString() + ":" + backup.getPort();
+        this.key = target.key();
+        this.self = target.self();
+        this.hello = target.hello();
         this.journal = journal;
         this.spillDir = spillDir;
         this.maxFrameBytes = maxFrameBytes;
+        this.spillLimitBytes = spillLimitBytes;
+        this.commits = commits;
+        this.onAck = onAck;
         this.clock = clock;
         this.machine = new LinkMachine(config, acked, journal.lastSeq(), now());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "link-" + name));
@@ -94,13 +122,13 @@ public final class BackupLink implements Closeable {
             spill = SegmentLog.open(spillDir, LogKind.SPILL, LogConfig.DEFAULTS, clock);
             LOG.info("replication to {}: a spill file holds #{}..#{}", name, spill.firstSeq(), spill.lastSeq());
         }
-        thread.scheduleWithFixedDelay(() -> feed(new LinkMachine.Tick(now())), 0, 1, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.MILLISECONDS);
         return this;
     }
 
-    /** The journal got {@code r} ({@code bytes}: its size there). */
-    public void appended(OpRecord r, long bytes) {
-        post(() -> feed(new LinkMachine.Appended(r.seq(), bytes, now())));
+    /** The journal got record {@code seq} ({@code bytes}: about its size); told in order. */
+    public void appended(long seq, long bytes) {
+        post(() -> feed(new LinkMachine.Appended(seq, bytes, now())));
     }
 
     /** Runs {@code r} on the link's thread; after {@link #close} nothing runs any more. */
@@ -124,6 +152,17 @@ public final class BackupLink implements Closeable {
         return machine.applied();
     }
 
+    /** What a link reports about its backup. */
+    public record Status(String name, String address, LinkMachine.State state, long acked, long applied, boolean spilling,
+                         boolean needsResync, String why) {
+    }
+
+    /** A snapshot for status displays (read without the link's thread: values may be a moment apart). */
+    public Status status() {
+        return new Status(name, where, machine.state(), machine.acked(),
+                machine.applied(), spill != null, machine.needsResync(), machine.why());
+    }
+
     /** Whether a spill file exists for this backup. */
     public boolean spilling() {
         return spill != null;
@@ -131,6 +170,32 @@ public final class BackupLink implements Closeable {
 
     private long now() {
         return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    }
+
+    private void tick() {
+        feed(new LinkMachine.Tick(now()));
+        CommitPoint.Offer o = commits.offer();
+        CommitPoint.Offer newest = offers.peekLast();
+        if ((newest == null || o.upTo() > newest.upTo()) && offers.size() < 4096) {
+            offers.addLast(o);
+        }
+        long c = commitFor(shipped);
+        if (positionKnown && channel != null && channel.isActive() && c > commitSent) {
+            commitSent = c;
+            channel.writeAndFlush(new Frame(Frame.Type.COMMIT, new Commit(c).encode()));
+        }
+    }
+
+    /** The newest commit point a backup may use once it holds every record up to {@code held}. */
+    private long commitFor(long held) {
+        long c = commitSent;
+        while (!offers.isEmpty() && offers.peekFirst().needs() <= held) {
+            c = Math.max(c, offers.removeFirst().upTo());
+        }
+        if (c > commitSent) {
+            offers.addFirst(new CommitPoint.Offer(c, held)); // still usable by later frames
+        }
+        return c;
     }
 
     /** On the link's thread: one event in, its effects performed. */
@@ -167,7 +232,7 @@ public final class BackupLink implements Closeable {
         } else if (f instanceof LinkMachine.Spill s) {
             spill(s.fromSeq(), s.toSeq());
         } else if (f instanceof LinkMachine.DeleteSpill) {
-            deleteSpill();
+            deleteSpill("caught up");
         } else if (f instanceof LinkMachine.FullResync r) {
             LOG.error("replication to {}: needs a full resync ({}), which this build cannot do yet", name, r.reason());
         }
@@ -175,6 +240,8 @@ public final class BackupLink implements Closeable {
 
     private void connect() {
         positionKnown = false;
+        shipped = 0;
+        commitSent = 0;
         ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -186,12 +253,12 @@ public final class BackupLink implements Closeable {
             if (done.isSuccess()) {
                 feed(new LinkMachine.Connected(now()));
             } else {
-                feed(new LinkMachine.Lost("cannot connect to " + backup + ": " + done.cause().getMessage(), now()));
+                feed(new LinkMachine.Lost("cannot connect to " + where + ": " + done.cause().getMessage(), now()));
             }
         }));
         channel.closeFuture().addListener(x -> post(() -> {
             if (channel == cf.channel()) {
-                feed(new LinkMachine.Lost("connection to " + backup + " closed", now()));
+                feed(new LinkMachine.Lost("connection to " + where + " closed", now()));
             }
         }));
     }
@@ -215,10 +282,12 @@ public final class BackupLink implements Closeable {
             post(() -> {
                 if (!positionKnown) {
                     positionKnown = true;
+                    shipped = a.durable();
                     feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), now()));
                 } else {
                     feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
                 }
+                onAck.run();
             });
         }
 
@@ -227,7 +296,8 @@ public final class BackupLink implements Closeable {
             if (evt instanceof HandshakeFailed h) {
                 LOG.error("replication to {}: {}", name, h.reason());
             } else if (evt instanceof Authenticated) {
-                LOG.info("replication to {}: connected to {}", name, backup);
+                LOG.info("replication to {}: connected to {}", name, where);
+                ctx.writeAndFlush(new Frame(Frame.Type.HELLO, hello.encode()));
             }
         }
 
@@ -246,16 +316,13 @@ public final class BackupLink implements Closeable {
     /** Sends records {@code from}..{@code to} (from the spill file when it holds them), in frames under the limit. */
     private void send(long from, long to) throws IOException {
         SegmentLog source = spill != null && spill.firstSeq() <= from && spill.lastSeq() >= from ? spill : journal;
-        // The commit point: for now everything sent (async replication: the backup applies what it
-        // holds). Sync mode and failover need the majority's durable point, advanced by its own frame.
-        long commit = to;
         List<OpRecord> part = new ArrayList<>();
         long partBytes = 0;
         try (LogCursor c = source.readFromSeq(from)) {
             for (long seq = from; seq <= to; seq++) {
                 OpRecord r = c.next();
                 if (r == null && source == spill) { // the spill ends here: the rest is in the journal
-                    flush(part, commit);
+                    flush(part);
                     send(seq, to);
                     return;
                 }
@@ -264,24 +331,26 @@ public final class BackupLink implements Closeable {
                 }
                 long size = approximateSize(r);
                 if (!part.isEmpty() && partBytes + size > maxFrameBytes / 2) {
-                    flush(part, commit);
+                    flush(part);
                     partBytes = 0;
                 }
                 part.add(r);
                 partBytes += size;
             }
         }
-        flush(part, commit);
+        flush(part);
     }
 
-    private void flush(List<OpRecord> part, long commit) {
+    private void flush(List<OpRecord> part) {
         if (!part.isEmpty()) {
-            channel.writeAndFlush(new Frame(Frame.Type.BATCH, new Batch(commit, part).encode()));
+            shipped = part.get(part.size() - 1).seq();
+            commitSent = commitFor(shipped);
+            channel.writeAndFlush(new Frame(Frame.Type.BATCH, new Batch(commitSent, part).encode()));
             part.clear();
         }
     }
 
-    private static long approximateSize(OpRecord r) {
+    static long approximateSize(OpRecord r) {
         if (r.op() instanceof dev.nfsrepl.replication.record.Op.Write w) {
             return 64 + w.data().remaining();
         }
@@ -305,9 +374,15 @@ public final class BackupLink implements Closeable {
         if (spill.lastSeq() >= start) {
             spill.sync(spill.lastSeq());
         }
+        if (spill.bytes() > spillLimitBytes) {
+            String why = "its spill file grew past its limit of " + spillLimitBytes + " bytes";
+            LOG.error("replication to {}: {}; dropping it: the backup will need a FULL RESYNC", name, why);
+            deleteSpill("dropped");
+            feed(new LinkMachine.SpillDropped(why, now()));
+        }
     }
 
-    private void deleteSpill() throws IOException {
+    private void deleteSpill(String why) throws IOException {
         if (spill == null) {
             return;
         }
@@ -318,7 +393,7 @@ public final class BackupLink implements Closeable {
             }
         }
         spill = null;
-        LOG.info("replication to {}: caught up; spill file deleted", name);
+        LOG.info("replication to {}: {}; spill file deleted", name, why);
     }
 
     @Override

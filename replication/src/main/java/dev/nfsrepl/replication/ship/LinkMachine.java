@@ -109,10 +109,10 @@ public final class LinkMachine {
     }
 
     private final Config config;
-    private State state = State.UNREACHABLE;
+    private volatile State state = State.UNREACHABLE;
     private long last; // the primary's newest record
-    private long acked; // the backup's durable point
-    private long applied;
+    private volatile long acked; // the backup's durable point
+    private volatile long applied;
     private long sent; // newest record sent on this connection
     private long catchUpTo; // records in (sent, catchUpTo] are sent by count (their sizes are not known here)
     private final ArrayDeque<long[]> waiting = new ArrayDeque<>(); // {seq, bytes} appended, > catchUpTo, not sent
@@ -123,11 +123,11 @@ public final class LinkMachine {
     private long waitingSince = -1; // when the oldest waiting record was appended; -1: none
     private boolean spilling; // records in (acked, spilledTo] are in the spill file
     private long spilledTo;
-    private boolean needsResync;
+    private volatile boolean needsResync;
     private boolean resyncing;
     private long nextAttempt;
     private long retryDelay;
-    private String why = "not connected yet";
+    private volatile String why = "not connected yet";
     private String resyncReason;
 
     /** A link to a backup known to hold every record up to {@code acked}, while the journal ends at {@code last}. */

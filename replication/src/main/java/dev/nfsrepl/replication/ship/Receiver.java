@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * journal, answers with what it holds, and applies stored records in order, on its own thread,
  * up to the point the primary says is committed. A record that does not fit the tree stops
  * applying (the backup is DIVERGED: reported, logged) while receiving goes on; no record is ever
- * skipped, except those an ABORT record (received by then) cancelled. Known gap: an ABORT that
- * arrives after the commit point passed its record is too late; the commit point the primary
- * sends will have to stop short of records whose fate is not yet shipped.
+ * skipped, except those an ABORT record (received by then) cancelled. The primary sends a commit
+ * point only once it has sent every ABORT of the records up to it (see {@link CommitPoint}), and
+ * a commit point never passes what this backup held when it arrived, so an ABORT is always here
+ * before its record would be applied.
  *
  * <p>Thread-safe: {@link #receive} is called by the connection's worker, applying runs on the
  * receiver's own thread.
@@ -98,6 +99,17 @@ public final class Receiver implements Closeable {
         commit = Math.max(commit, Math.min(b.commitSeq(), received.lastSeq()));
         kick();
         return position();
+    }
+
+    /** The primary's commit point moved to {@code seq} (a COMMIT frame): applies up to it, within what is held. */
+    public void commit(long seq) {
+        commit = Math.max(commit, Math.min(seq, received.lastSeq()));
+        kick();
+    }
+
+    /** The commit point: records up to it may be applied. */
+    public long commitPoint() {
+        return commit;
     }
 
     private synchronized void kick() {

@@ -3,6 +3,8 @@ package dev.nfsrepl.replication.ship;
 import dev.nfsrepl.replication.record.RecordFormatException;
 import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
+import dev.nfsrepl.replication.wire.Commit;
+import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
 import dev.nfsrepl.replication.wire.SyncKey;
@@ -28,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A backup's replication endpoint: accepts the primary's connection, authenticates it (see
- * {@code Handshake}), tells it what this backup holds (an ACK right after the handshake), and
- * hands each BATCH to the {@link Receiver}, answering with an ACK. Batches are received one at a
- * time, in order, off the network threads. One primary at a time: a new authenticated connection
+ * {@code Handshake}), takes its HELLO (the export it replicates) to the {@link Replica}, tells it
+ * what this backup holds (an ACK), and hands each BATCH to the {@link Receiver}, answering with an
+ * ACK, and each COMMIT too. Frames are handled one at a time, in order, off the network threads;
+ * once one fails, the connection's later frames are ignored. One primary at a time: a new authenticated connection
  * replaces the old one (a primary reconnecting after a cut it noticed first).
  *
  * <p>Bad input — a wrong key, a frame failing its checks, a malformed batch, a batch that does
@@ -43,19 +46,21 @@ public final class ReplicaServer implements Closeable {
 
     private final InetSocketAddress bind;
     private final SyncKey key;
-    private final Receiver receiver;
+    private final Replica replica;
+    private volatile Receiver receiver; // set by the first HELLO
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
     private final ExecutorService receiving = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-receiver"));
     private EventLoopGroup group;
     private Channel server;
     private volatile Channel primary;
+    private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
 
-    public ReplicaServer(InetSocketAddress bind, SyncKey key, Receiver receiver, int maxFrameBytes,
+    public ReplicaServer(InetSocketAddress bind, SyncKey key, Replica replica, int maxFrameBytes,
                          Duration handshakeTimeout) {
         this.bind = bind;
         this.key = key;
-        this.receiver = receiver;
+        this.replica = replica;
         this.maxFrameBytes = maxFrameBytes;
         this.handshakeTimeout = handshakeTimeout;
     }
@@ -99,37 +104,66 @@ public final class ReplicaServer implements Closeable {
                             old.remoteAddress());
                     old.close();
                 }
-                receiving.execute(() -> ctx.writeAndFlush(new Frame(Frame.Type.ACK, receiver.position().encode())));
             }
             ctx.fireUserEventTriggered(evt);
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
-            if (f.type() != Frame.Type.BATCH) {
-                drop(ctx, "unexpected " + f.type() + " frame from the primary");
-                return;
-            }
-            Batch batch;
+            Object payload;
             try {
-                batch = Batch.decode(f.payload());
+                payload = switch (f.type()) {
+                    case HELLO -> Hello.decode(f.payload());
+                    case BATCH -> Batch.decode(f.payload());
+                    case COMMIT -> Commit.decode(f.payload());
+                    default -> throw new RecordFormatException("unexpected " + f.type() + " frame from the primary");
+                };
             } catch (RecordFormatException e) {
-                drop(ctx, "malformed batch: " + e.getMessage());
+                drop(ctx, e.getMessage());
                 return;
             }
             receiving.execute(() -> {
                 if (ctx.channel() != primary || !ctx.channel().isActive()) {
-                    return; // replaced or gone: the primary resends from our position
+                    return; // replaced, gone or failed: the primary starts again from our position
                 }
                 try {
-                    ctx.writeAndFlush(new Frame(Frame.Type.ACK, receiver.receive(batch).encode()));
+                    handle(ctx, payload);
                 } catch (IOException | RuntimeException e) {
-                    drop(ctx, "cannot store batch #" + batch.firstSeq() + "..#" + batch.lastSeq() + ": " + e.getMessage());
+                    drop(ctx, e.getMessage());
                 }
             });
         }
 
+        private void handle(ChannelHandlerContext ctx, Object payload) throws IOException {
+            Receiver rx = receiver;
+            if (payload instanceof Hello h) {
+                Receiver attached = replica.attach(h);
+                if (rx != null && rx != attached) {
+                    throw new IOException("the primary replicates " + h + ", this backup another export");
+                }
+                receiver = attached;
+                helloFrom = ctx.channel();
+                ctx.writeAndFlush(new Frame(Frame.Type.ACK, attached.position().encode()));
+                return;
+            }
+            if (rx == null || helloFrom != ctx.channel()) {
+                throw new IOException("a " + (payload instanceof Batch ? "BATCH" : "COMMIT") + " before the HELLO");
+            }
+            if (payload instanceof Batch b) {
+                try {
+                    ctx.writeAndFlush(new Frame(Frame.Type.ACK, rx.receive(b).encode()));
+                } catch (IOException e) {
+                    throw new IOException("cannot store batch #" + b.firstSeq() + "..#" + b.lastSeq() + ": " + e.getMessage(), e);
+                }
+            } else if (payload instanceof Commit c) {
+                rx.commit(c.seq());
+            }
+        }
+
         private void drop(ChannelHandlerContext ctx, String why) {
+            if (primary == ctx.channel()) {
+                primary = null; // nothing more of this connection is handled
+            }
             LOG.warn("replication connection from {}: {}; closing", ctx.channel().remoteAddress(), why);
             ctx.close();
         }

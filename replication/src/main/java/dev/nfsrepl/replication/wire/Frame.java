@@ -22,7 +22,11 @@ public record Frame(Type type, byte[] payload) {
         /** primary → backup: records (layout defined by the shipping layer) */
         BATCH(10),
         /** backup → primary: what the backup holds and has applied */
-        ACK(11);
+        ACK(11),
+        /** primary → backup: how far the backup may apply ({@link Commit}) */
+        COMMIT(12),
+        /** primary → backup, first after the handshake: the export's identity ({@link Hello}) */
+        HELLO(13);
 
         final int code;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.OpRecord;
@@ -43,7 +44,7 @@ class BackupLinkTest {
     void append(SegmentLog journal, BackupLink link, int n) throws IOException {
         for (OpRecord r : BatchTest.records(seq + 1, n)) {
             journal.appendRecord(r);
-            link.appended(r, 100);
+            link.appended(r.seq(), 100);
         }
         seq += n;
         journal.sync(seq);
@@ -57,6 +58,40 @@ class BackupLinkTest {
         }
     }
 
+    static final Hello HELLO = new Hello(0x42, 7);
+
+    static BackupLink link(SegmentLog journal, int port, Path spillDir, long spillLimit, EventLoopGroup group, Clock clock)
+            throws IOException {
+        CommitPoint all = () -> new CommitPoint.Offer(journal.lastSeq(), journal.lastSeq());
+        return new BackupLink(new BackupLink.Target("backup-1", new InetSocketAddress("127.0.0.1", port), KEY, "primary",
+                HELLO), journal, spillDir, CONFIG, 1 << 20, spillLimit, all, () -> { }, group, clock, 0).start();
+    }
+
+    @Test
+    void aSpillFileOverItsLimitIsDroppedAndTheBackupMarkedForAFullResync() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        Clock clock = Clock.systemUTC();
+        Path spillDir = tmp.resolve("spill-backup-1");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // nothing listens there once closed
+        }
+        try (SegmentLog journal = SegmentLog.open(tmp.resolve("journal"), LogKind.JOURNAL, LogConfig.DEFAULTS, clock);
+             BackupLink link = link(journal, port, spillDir, 20_000, group, clock)) {
+            waitFor(() -> link.state() == LinkMachine.State.UNREACHABLE && link.status().why().contains("cannot connect"),
+                    "the link finds the backup unreachable");
+            append(journal, link, 50);
+            waitFor(link::spilling, "records go to the spill file");
+            append(journal, link, 500);
+            waitFor(() -> link.status().needsResync(), "the link gives the spill file up");
+            assertFalse(link.spilling());
+            assertFalse(Files.exists(spillDir), "the spill file is deleted");
+            assertTrue(link.status().why().contains("spill file"), link.status().why());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
     @Test
     void recordsReachTheBackupAndABackupThatWasAwayCatchesUpFromTheSpillFileWhichIsThenDeleted() throws Exception {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -65,11 +100,10 @@ class BackupLinkTest {
         try (SegmentLog journal = SegmentLog.open(tmp.resolve("journal"), LogKind.JOURNAL, LogConfig.DEFAULTS, clock);
              SegmentLog received = SegmentLog.open(tmp.resolve("received"), LogKind.RECEIVED, LogConfig.DEFAULTS, clock);
              Receiver receiver = new Receiver(received, r -> applied.add(r.seq()), 0)) {
-            ReplicaServer server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, receiver, 1 << 20,
+            ReplicaServer server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, h -> receiver, 1 << 20,
                     Duration.ofSeconds(5)).start();
             int port = server.port();
-            try (BackupLink link = new BackupLink("backup-1", new InetSocketAddress("127.0.0.1", port), KEY, "primary",
-                    journal, spillDir, CONFIG, 1 << 20, group, clock, 0).start()) {
+            try (BackupLink link = link(journal, port, spillDir, 1L << 30, group, clock)) {
                 append(journal, link, 500);
                 waitFor(() -> receiver.applied() == 500 && link.acked() == 500, "the backup applied #500");
                 assertEquals(LinkMachine.State.STREAMING, link.state());
@@ -80,7 +114,7 @@ class BackupLinkTest {
                 waitFor(() -> link.spilling(), "records go to the spill file");
                 assertTrue(Files.isDirectory(spillDir));
 
-                server = new ReplicaServer(new InetSocketAddress("127.0.0.1", port), KEY, receiver, 1 << 20,
+                server = new ReplicaServer(new InetSocketAddress("127.0.0.1", port), KEY, h -> receiver, 1 << 20,
                         Duration.ofSeconds(5)).start();
                 waitFor(() -> receiver.applied() == 700 && link.acked() == 700, "the backup caught up");
                 waitFor(() -> !link.spilling(), "the spill file is deleted");

@@ -10,7 +10,9 @@ import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.wire.Ack;
 import dev.nfsrepl.replication.wire.Authenticated;
+import dev.nfsrepl.replication.wire.Commit;
 import dev.nfsrepl.replication.wire.Frame;
+import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
 import dev.nfsrepl.replication.wire.SyncKey;
@@ -48,6 +50,8 @@ class ReplicaServerTest {
     @TempDir
     Path tmp;
 
+    static final Hello HELLO = new Hello(0x1234, 77);
+
     final List<Long> applied = new CopyOnWriteArrayList<>();
     SegmentLog log;
     Receiver receiver;
@@ -58,8 +62,12 @@ class ReplicaServerTest {
     void start() throws IOException {
         log = SegmentLog.open(tmp.resolve("received"), LogKind.RECEIVED, LogConfig.DEFAULTS, Clock.systemUTC());
         receiver = new Receiver(log, r -> applied.add(r.seq()), 0);
-        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, receiver, 1 << 20, Duration.ofSeconds(5))
-                .start();
+        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, h -> {
+            if (!h.equals(HELLO)) {
+                throw new IOException("this backup holds " + HELLO + ", not " + h);
+            }
+            return receiver;
+        }, 1 << 20, Duration.ofSeconds(5)).start();
     }
 
     @AfterEach
@@ -106,25 +114,57 @@ class ReplicaServerTest {
         }).connect("127.0.0.1", server.port()).sync().channel();
     }
 
+    Channel hello(PrimaryEnd end) throws InterruptedException {
+        Channel ch = connect(KEY, end);
+        assertInstanceOf(Authenticated.class, end.next());
+        ch.writeAndFlush(new Frame(Frame.Type.HELLO, HELLO.encode()));
+        return ch;
+    }
+
+    void waitApplied(long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (receiver.applied() < seq && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void anAuthenticatedPrimaryLearnsThePositionShipsBatchesAndGetsThemAcknowledgedAndApplied() throws Exception {
         PrimaryEnd end = new PrimaryEnd();
-        Channel ch = connect(KEY, end);
-        assertInstanceOf(Authenticated.class, end.next());
-        assertEquals(new Ack(0, 0), end.nextAck(), "the position comes first");
-        ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 10, 10).encode()));
+        Channel ch = hello(end);
+        assertEquals(new Ack(0, 0), end.nextAck(), "the position answers the HELLO");
+        ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 10, 6).encode()));
         assertEquals(10, end.nextAck().durable());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (receiver.applied() < 10 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertEquals(10, applied.size());
+        waitApplied(6);
+        assertEquals(6, applied.size(), "applied up to the batch's commit point");
+        ch.writeAndFlush(new Frame(Frame.Type.COMMIT, new Commit(10).encode()));
+        waitApplied(10);
+        assertEquals(10, applied.size(), "a COMMIT frame moves the point");
         ch.close().sync();
 
         PrimaryEnd again = new PrimaryEnd();
-        connect(KEY, again);
-        assertInstanceOf(Authenticated.class, again.next());
+        hello(again);
         assertEquals(new Ack(10, 10), again.nextAck(), "a reconnecting primary learns where to go on");
+    }
+
+    @Test
+    void aPrimaryOfAnotherExportIsRefused() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = connect(KEY, end);
+        assertInstanceOf(Authenticated.class, end.next());
+        ch.writeAndFlush(new Frame(Frame.Type.HELLO, new Hello(0x999, 1).encode()));
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");
+        assertEquals(0, log.lastSeq());
+    }
+
+    @Test
+    void aBatchBeforeTheHelloIsRefused() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = connect(KEY, end);
+        assertInstanceOf(Authenticated.class, end.next());
+        ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 3, 3).encode()));
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");
+        assertEquals(0, log.lastSeq());
     }
 
     @Test
@@ -140,8 +180,7 @@ class ReplicaServerTest {
     @Test
     void aBatchThatDoesNotFollowWhatIsHeldDropsTheConnectionAndStoresNothing() throws Exception {
         PrimaryEnd end = new PrimaryEnd();
-        Channel ch = connect(KEY, end);
-        end.next();
+        Channel ch = hello(end);
         end.nextAck();
         ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(5, 3, 7).encode()));
         assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");

@@ -1,0 +1,91 @@
+package dev.nfsrepl.node;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.journal.ReplicaStore;
+import dev.nfsrepl.replication.ship.ReplicaServer;
+import dev.nfsrepl.replication.wire.SyncKey;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A backup node: receives its primary's records ({@link ReplicaServer}), keeps them in its receive
+ * journal and applies them to its copy ({@link ReplicaStore}), flushes the copy and advances its
+ * applied point at each checkpoint, and serves the copy read-only over NFS once it has one.
+ */
+final class BackupNode implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final ReplicaStore store;
+    private final ReplicaServer replication;
+    private final ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor(
+            new ThreadFactoryBuilder().setNameFormat("nfsrepl-replica-checkpoint").setDaemon(true).build());
+    private NfsServer nfs;
+
+    BackupNode(ServerConfig config, SyncKey key, int replicationPort, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        Path dir = config.journal().dir().resolve(NfsServer.exportKey(config.export()));
+        this.store = new ReplicaStore(config.export(), config.stateDir().resolve(NfsServer.exportKey(config.export())),
+                dir, config.journal().log(), clock, this::serve);
+        this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, store,
+                ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10));
+    }
+
+    BackupNode start() throws IOException {
+        store.start();
+        replication.start();
+        long every = config.journal().checkpointInterval().toMillis();
+        checkpoints.scheduleWithFixedDelay(() -> {
+            try {
+                store.checkpoint();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("checkpoint of the backup copy {} failed", config.export(), e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    int replicationPort() {
+        return replication.port();
+    }
+
+    /** Serves the copy read-only, once it is open (at start, or on the primary's first contact). */
+    private synchronized void serve(LocalFileSystem fs) {
+        try {
+            nfs = new NfsServer(config.withJournal(null), clock).serving(fs).start();
+            System.out.println("nfsrepl: backup copy served read-only; mount with: mount -t nfs -o ro,vers=3,proto=tcp,port="
+                    + nfs.nfsPort() + ",mountport=" + nfs.mountPort() + ",mountproto=tcp " + config.bind() + ":"
+                    + (config.pseudoPath() != null ? config.pseudoPath() : config.export()) + " /mnt");
+        } catch (IOException e) {
+            LOG.error("cannot serve the backup copy {} over NFS (replication goes on): {}", config.export(), e.getMessage());
+        }
+    }
+
+    synchronized NfsServer nfs() {
+        return nfs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        replication.close();
+        checkpoints.shutdownNow();
+        NfsServer n = nfs();
+        if (n != null) {
+            n.close();
+        }
+        store.close();
+    }
+}

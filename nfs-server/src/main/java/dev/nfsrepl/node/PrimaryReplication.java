@@ -1,0 +1,94 @@
+package dev.nfsrepl.node;
+
+import dev.nfsrepl.journal.Journal;
+import dev.nfsrepl.journal.ReplicationHook;
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.ship.BackupLink;
+import dev.nfsrepl.replication.ship.CommitPoint;
+import dev.nfsrepl.replication.ship.ReplicationGroup;
+import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.SyncKey;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A primary's replication of one journaled export: its {@link ReplicationGroup}, told of every
+ * record, and the replication mode's wait before replies that promise stability.
+ */
+final class PrimaryReplication implements ReplicationHook, Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryReplication.class);
+
+    private final ReplicationGroup group;
+    private final ReplicationOptions options;
+    private final int needed;
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    PrimaryReplication(Journal journal, ReplicationOptions options, SyncKey key, Clock clock) throws IOException {
+        this.options = options;
+        Hello hello = new Hello(journal.tree().rootId(), journal.tree().generation());
+        List<BackupLink.Target> targets = options.parsedPeers().stream()
+                .map(p -> new BackupLink.Target(p.name(), p.address(), key, options.nodeName(), hello)).toList();
+        this.needed = Math.min(options.syncBackups, targets.size());
+        if (options.mode == ReplicationOptions.Mode.sync && options.syncBackups > targets.size()) {
+            LOG.warn("sync mode asks for {} backups but {} are configured: waiting for {}", options.syncBackups,
+                    targets.size(), targets.size());
+        }
+        ReplicationGroup.Source source = new ReplicationGroup.Source() {
+            @Override
+            public SegmentLog log() {
+                return journal.log();
+            }
+
+            @Override
+            public CommitPoint.Offer settled() {
+                return journal.settled();
+            }
+        };
+        this.group = new ReplicationGroup(source, targets, journal.log().dir().resolveSibling("spill"),
+                options.settings(), clock).start();
+    }
+
+    ReplicationGroup group() {
+        return group;
+    }
+
+    @Override
+    public void appended(OpRecord r) {
+        group.appended(r);
+    }
+
+    @Override
+    public void awaitReplicated(long seq) throws IOException {
+        if (options.mode != ReplicationOptions.Mode.sync || needed == 0) {
+            return;
+        }
+        boolean fallBack = options.whenUnreachable == ReplicationOptions.WhenNoBackup.async;
+        try {
+            if (!group.awaitHeld(seq, needed, () -> fallBack && group.reachable() < needed)) {
+                long now = System.nanoTime();
+                long last = lastWarning.get();
+                if (now - last > TimeUnit.SECONDS.toNanos(10) && lastWarning.compareAndSet(last, now)) {
+                    LOG.warn("sync mode: only {} of {} backups reachable; replying after the local journal only "
+                            + "(--sync-when-unreachable=async)", group.reachable(), needed);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for backups to hold record #" + seq);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        group.close();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.nfsrepl.replication.ship;
+
+import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.OpRecord;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's side of replicating one export: a {@link BackupLink} per backup, fed with every
+ * record the journal gets, and the cluster-wide facts the links share: the commit point (a record
+ * may be applied once a majority of the cluster holds it — the primary counting as holding what it
+ * wrote — and its fate is known) and, for sync mode, waiting until enough backups hold a record.
+ *
+ * <p>Thread-safe.
+ */
+public final class ReplicationGroup implements Closeable, CommitPoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationGroup.class);
+
+    /** The journal as replication sees it. */
+    public interface Source {
+        SegmentLog log();
+
+        /** Records up to {@code upTo} are applied or aborted, and every ABORT among them is at or before {@code needs}. */
+        Offer settled();
+    }
+
+    /** Limits shared by the links. */
+    public record Settings(LinkMachine.Config link, int maxFrameBytes, long spillLimitBytes) {
+    }
+
+    private final Source source;
+    private final List<BackupLink.Target> targets;
+    private final Path spillRoot;
+    private final Settings settings;
+    private final Clock clock;
+    private final List<BackupLink> links = new ArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition moved = lock.newCondition();
+    private EventLoopGroup group;
+    private long next; // the next record to announce to the links; guarded by announcing
+    private final java.util.TreeMap<Long, Long> early = new java.util.TreeMap<>(); // seq -> bytes, told before next
+    private final Object announcing = new Object();
+
+    /** {@code spillRoot}: one spill directory per backup below it, named after the backup. */
+    public ReplicationGroup(Source source, List<BackupLink.Target> targets, Path spillRoot, Settings settings, Clock clock) {
+        this.source = source;
+        this.targets = List.copyOf(targets);
+        this.spillRoot = spillRoot;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public synchronized ReplicationGroup start() throws IOException {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        next = source.log().lastSeq() + 1;
+        for (BackupLink.Target t : targets) {
+            BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
+                    settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, group, clock, 0);
+            links.add(l.start());
+            LOG.info("replicating to {} at {}", t.name(), l.status().address());
+        }
+        return this;
+    }
+
+    /**
+     * The journal got {@code r}. Appending threads may tell of records out of order; the links
+     * hear of them in order (records are numbered without gaps).
+     */
+    public void appended(OpRecord r) {
+        synchronized (announcing) {
+            if (r.seq() < next) {
+                return; // from before the start: the links read it from the journal
+            }
+            early.put(r.seq(), BackupLink.approximateSize(r));
+            for (Long bytes; (bytes = early.remove(next)) != null; next++) {
+                for (BackupLink l : links) {
+                    l.appended(next, bytes);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Offer offer() {
+        Offer settled = source.settled();
+        return new Offer(Math.min(settled.upTo(), heldByMajority()), settled.needs());
+    }
+
+    /** The newest record a majority of the cluster holds: the primary and half of the backups (rounded up). */
+    long heldByMajority() {
+        int needed = (links.size() + 1) / 2;
+        if (needed == 0) {
+            return source.log().lastSeq();
+        }
+        return links.stream().mapToLong(BackupLink::acked).boxed().sorted((a, b) -> Long.compare(b, a))
+                .skip(needed - 1).findFirst().orElse(0L);
+    }
+
+    /** How many backups hold {@code seq} durably. */
+    public int holding(long seq) {
+        int n = 0;
+        for (BackupLink l : links) {
+            if (l.acked() >= seq) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many backups are connected (catching up or streaming). */
+    public int reachable() {
+        int n = 0;
+        for (BackupLink l : links) {
+            LinkMachine.State s = l.state();
+            if (s == LinkMachine.State.STREAMING || s == LinkMachine.State.CATCHING_UP) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Waits until {@code count} backups hold {@code seq} durably, or while {@code giveUp} says to go
+     * on waiting. Returns whether they do.
+     */
+    public boolean awaitHeld(long seq, int count, java.util.function.BooleanSupplier giveUp) throws InterruptedException {
+        lock.lock();
+        try {
+            while (holding(seq) < count) {
+                if (giveUp.getAsBoolean()) {
+                    return false;
+                }
+                moved.await(50, TimeUnit.MILLISECONDS); // also rechecks reachability now and then
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            moved.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int backups() {
+        return links.size();
+    }
+
+    public List<BackupLink.Status> status() {
+        return links.stream().map(BackupLink::status).toList();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        for (BackupLink l : links) {
+            l.close();
+        }
+        links.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+}
