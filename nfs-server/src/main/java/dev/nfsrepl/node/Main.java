@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The {@code nfsrepl} command line. */
-@Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, JournalCommand.class},
+@Command(name = "nfsrepl", mixinStandardHelpOptions = true, subcommands = {Main.Serve.class, DemoCommand.class, JournalCommand.class},
         description = "An NFSv3 file server with a replication log.")
 public final class Main {
 
