@@ -44,6 +44,7 @@ import net.openhft.chronicle.bytes.Bytes;
  *              | LINK    id parent:id name:string parentMtime:time
  *              | COMMIT  id
  *              | ADOPT   parent:id name:string id objectType:u8 attrs parentMtime:time content:data
+ *   ; every name (not a symlink's target) is a name within a directory: not empty, "." or "..", no '/' or NUL
  *              | ABORT   back:sb status:sb              ; abortedSeq = seq - back
  * </pre>
  * The segment log frames each body with its length and a CRC32C (see {@code SegmentFormat}).
@@ -362,7 +363,7 @@ public final class OpCodec {
             return switch (type) {
                 case CREATE -> {
                     long parent = id();
-                    String name = string();
+                    String name = name();
                     long id = id();
                     int how = in.readUnsignedByte();
                     Op.CreateHow[] hows = Op.CreateHow.values();
@@ -373,9 +374,9 @@ public final class OpCodec {
                     long verifier = h == Op.CreateHow.EXCLUSIVE ? in.readLong() : 0;
                     yield new Op.Create(parent, name, id, h, (how & 0x80) != 0, verifier, attrs(), time());
                 }
-                case MKDIR -> new Op.Mkdir(id(), string(), id(), attrs(), time());
-                case SYMLINK -> new Op.Symlink(id(), string(), id(), string(), attrs(), time());
-                case MKNOD -> new Op.Mknod(id(), string(), id(), ObjectType.of(in.readUnsignedByte()), attrs(), time());
+                case MKDIR -> new Op.Mkdir(id(), name(), id(), attrs(), time());
+                case SYMLINK -> new Op.Symlink(id(), name(), id(), string(), attrs(), time());
+                case MKNOD -> new Op.Mknod(id(), name(), id(), ObjectType.of(in.readUnsignedByte()), attrs(), time());
                 case WRITE -> {
                     long id = id();
                     long offset = in.readStopBit();
@@ -400,23 +401,23 @@ public final class OpCodec {
                             (mask & 16) != 0 ? time() : null,
                             (mask & 32) != 0 ? time() : null);
                 }
-                case REMOVE -> new Op.Remove(id(), string(), id(), time());
-                case RMDIR -> new Op.Rmdir(id(), string(), id(), time());
+                case REMOVE -> new Op.Remove(id(), name(), id(), time());
+                case RMDIR -> new Op.Rmdir(id(), name(), id(), time());
                 case RENAME -> {
                     long fromParent = id();
-                    String fromName = string();
+                    String fromName = name();
                     long toParent = id();
-                    String toName = string();
+                    String toName = name();
                     long id = id();
                     long r = in.readStopBit();
                     long replaced = r == 0 ? 0 : idFrom(r - 1);
                     yield new Op.Rename(fromParent, fromName, toParent, toName, id, replaced, time(), time());
                 }
-                case LINK -> new Op.Link(id(), id(), string(), time());
+                case LINK -> new Op.Link(id(), id(), name(), time());
                 case COMMIT -> new Op.Commit(id());
                 case ADOPT -> {
                     long parent = id();
-                    String name = string();
+                    String name = name();
                     long id = id();
                     ObjectType objectType = ObjectType.of(in.readUnsignedByte());
                     Attrs attrs = attrs();
@@ -460,6 +461,18 @@ public final class OpCodec {
 
         private String string() {
             return new String(bytes(), StandardCharsets.UTF_8);
+        }
+
+        /**
+         * A name within a directory: never empty, "." or "..", never holding '/' or NUL, so that
+         * no record, however made, reaches outside the directory it names.
+         */
+        private String name() {
+            String n = string();
+            if (n.isEmpty() || n.equals(".") || n.equals("..") || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0) {
+                throw new RecordFormatException("'" + n.replace("\0", "\\0") + "' is not a name within a directory");
+            }
+            return n;
         }
 
         private ByteBuffer data() {

@@ -148,6 +148,20 @@ class ReplicaServerTest {
     }
 
     @Test
+    void aBatchWithARecordNamingSomethingOutsideItsDirectoryIsRefusedAndNothingStored() throws Exception {
+        PrimaryEnd end = new PrimaryEnd();
+        Channel ch = hello(end);
+        end.nextAck();
+        long dir = 1L << 48;
+        var escape = new dev.nfsrepl.replication.record.Op.Mkdir(dir, "../../outside", dir + 5,
+                new dev.nfsrepl.replication.record.Attrs(0755, 0, 0, 0, 0, 0), 0);
+        ch.writeAndFlush(new Frame(Frame.Type.BATCH, dev.nfsrepl.replication.wire.BatchTest.forged(1, escape).encode()));
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");
+        assertEquals(0, log.lastSeq(), "nothing stored");
+        assertTrue(applied.isEmpty(), "nothing applied");
+    }
+
+    @Test
     void aPrimaryOfAnotherExportIsRefused() throws Exception {
         PrimaryEnd end = new PrimaryEnd();
         Channel ch = connect(KEY, end);

@@ -29,6 +29,29 @@ public class BatchTest {
         return out;
     }
 
+    /** A batch of one record, made without the checks of a real primary. */
+    public static Batch forged(long seq, Op op) {
+        return new Batch(seq, List.of(new OpRecord(seq, SampleRecords.EPOCH, 1_795_000_000_000_000L, Origin.SERVER, op)));
+    }
+
+    @Test
+    void aRecordWhoseNameWouldLeaveItsDirectoryIsRefused() {
+        long dir = ((long) SampleRecords.EPOCH << 48) + 1;
+        long id = dir + 99;
+        var a = new dev.nfsrepl.replication.record.Attrs(0644, 0, 0, 0, 0, 0);
+        for (String bad : List.of("..", ".", "", "../../etc/passwd", "a/b", "nul\0byte")) {
+            for (Op op : List.of(new Op.Create(dir, bad, id, Op.CreateHow.UNCHECKED, false, 0, a, 0),
+                    new Op.Mkdir(dir, bad, id, a, 0), new Op.Remove(dir, bad, id, 0),
+                    new Op.Rename(dir, "ok", dir, bad, id, 0, 0, 0), new Op.Link(id, dir, bad, 0))) {
+                byte[] bytes = forged(1, op).encode();
+                RecordFormatException e = assertThrows(RecordFormatException.class, () -> Batch.decode(bytes), op.toString());
+                assertTrue(e.getMessage().contains("is not a name within a directory"), e.getMessage());
+            }
+        }
+        Op fine = new Op.Symlink(dir, "link", id, "../../anywhere/is/fine", a, 0);
+        assertEquals(fine, Batch.decode(forged(1, fine).encode()).records().get(0).op(), "a symlink's target is data");
+    }
+
     @Test
     void everyRecordTypeCrossesInABatchUnchanged() {
         List<OpRecord> rs = new ArrayList<>(records(40, 30));
