@@ -96,22 +96,10 @@ class DemoIT {
     }
 
     private static void awaitConverged(int pNfs, int pMount, int bNfs, int bMount) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                List<String> p = NfsTreeDigest.lines(pNfs, pMount, "/export");
-                List<String> b = NfsTreeDigest.lines(bNfs, bMount, "/export");
-                if (p.equals(b)) {
-                    return;
-                }
-                last = NfsTreeDigest.difference(p, b);
-            } catch (IOException | AssertionError e) {
-                last = e.toString();
-            }
-            Thread.sleep(200);
+        String diff = NfsTreeDigest.awaitEqual(pNfs, pMount, bNfs, bMount, "/export", Duration.ofSeconds(60));
+        if (diff != null) {
+            throw new AssertionError("the backup did not converge within 60 s: " + diff);
         }
-        throw new AssertionError("the backup did not converge within 60 s: " + last);
     }
 
     /** The variables of demo.env, as bash sees them after sourcing it. */

@@ -70,6 +70,37 @@ final class NfsTreeDigest {
         }
     }
 
+    /**
+     * Waits until two nodes serve the same tree (reading both over NFS, again and again); returns
+     * null once they do, else (after {@code timeout}) the last difference seen.
+     */
+    static String awaitEqual(int nfsA, int mountA, int nfsB, int mountB, String export, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                List<String> a = lines(nfsA, mountA, export);
+                List<String> b = lines(nfsB, mountB, export);
+                if (a.equals(b)) {
+                    return null;
+                }
+                last = difference(a, b);
+            } catch (IOException | AssertionError e) {
+                last = e.toString(); // a node not serving yet, or the tree moved under the walk
+            }
+            Thread.sleep(200);
+        }
+        return last;
+    }
+
+    /** A TCP port free right now on loopback. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     /** The first lines where {@code a} and {@code b} differ, for failure messages. */
     static String difference(List<String> a, List<String> b) {
         List<String> onlyA = new ArrayList<>(a);

@@ -8,7 +8,6 @@ import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.OpRecord;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,9 +72,9 @@ class ReplicationIT {
         Files.createDirectories(tmp.resolve("b"));
         Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
         log = tmp.resolve("nodes.log");
-        backupNfs = freePort();
-        backupMount = freePort();
-        replicationPort = freePort();
+        backupNfs = NfsTreeDigest.freePort();
+        backupMount = NfsTreeDigest.freePort();
+        replicationPort = NfsTreeDigest.freePort();
         backup = ServerProcess.startNode(backupArgs(), log, ServerProcess.BACKUP_READY);
         primary = startPrimary(0, 0);
         int nfsPort = primary.nfsPort();
@@ -121,22 +120,9 @@ class ReplicationIT {
 
     /** Waits until the backup's tree equals the primary's; "ok", or "FAIL" with the difference. */
     private String converged() throws InterruptedException {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                List<String> p = NfsTreeDigest.lines(primary.nfsPort(), primary.mountPort(), EXPORT_AS);
-                List<String> b = NfsTreeDigest.lines(backupNfs, backupMount, EXPORT_AS);
-                if (p.equals(b)) {
-                    return "ok";
-                }
-                last = NfsTreeDigest.difference(p, b);
-            } catch (IOException | AssertionError e) {
-                last = e.toString(); // the backup is not serving yet, or the tree moved under the walk
-            }
-            Thread.sleep(500);
-        }
-        return "FAIL not converged within " + CONVERGE + ": " + last.replace('\n', ' ');
+        String diff = NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), backupNfs, backupMount, EXPORT_AS,
+                CONVERGE);
+        return diff == null ? "ok" : "FAIL not converged within " + CONVERGE + ": " + diff.replace('\n', ' ');
     }
 
     private Path spillDir() throws IOException {
@@ -180,11 +166,5 @@ class ReplicationIT {
             }
         }
         return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -12,7 +12,6 @@ import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,10 +59,7 @@ class SyncReplicationIT {
         Files.createDirectories(tmp.resolve("b"));
         Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
         Path log = tmp.resolve("nodes.log");
-        int replicationPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            replicationPort = s.getLocalPort();
-        }
+        int replicationPort = NfsTreeDigest.freePort();
         backup = ServerProcess.startNode(List.of("--role", "backup", "--export", tmp.resolve("b").toString(),
                 "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
                 "--nfs-port", "0", "--mount-port", "0", "--replication-port", Integer.toString(replicationPort),

@@ -7,6 +7,9 @@ import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.ship.Receiver;
 import dev.nfsrepl.replication.ship.Replica;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.wire.ResyncPoint;
+import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.replication.wire.Hello;
 import java.io.Closeable;
 import java.io.IOException;
@@ -14,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   identity := as in a journal directory (root FileId, generation, export)
  *   applied  := decimal-seq LF   ; every record up to it was applied and the tree flushed after it
+ *   fuzzy    := decimal-seq LF   ; after a full resync: the primary's last record when its walk ended
  * </pre>
+ *
+ * <p>A full resync builds the new copy beside the old one ({@code .NAME.resync} next to the export,
+ * {@code NAME.resync} next to the state directory) while the old one is still served; at its end
+ * the old copy's entries are moved out and the new ones in (the export's root directory stays),
+ * the state directory is replaced, the receive journal starts after the resync's start, and
+ * applying goes on from there.
  *
  * <p>Thread-safe.
  */
@@ -41,26 +50,33 @@ public final class ReplicaStore implements Replica, Closeable {
     private final Path dir;
     private final LogConfig logConfig;
     private final Clock clock;
-    private final Consumer<LocalFileSystem> onOpen;
+    private final Serving serving;
     private LocalFileSystem fs;
     private SegmentLog log;
     private Receiver receiver;
     private long appliedPoint;
+    private Staging staging; // a full resync in progress
+
+    /** Told when the copy opens (to serve it) and before it closes. */
+    public interface Serving {
+        void opened(LocalFileSystem fs);
+
+        void closing(LocalFileSystem fs);
+    }
 
     /**
      * @param export   the backup's copy of the tree
      * @param stateDir its identity index and FileId counters
      * @param dir      the receive journal and the applied point
-     * @param onOpen   told once the tree is open (to serve it)
+     * @param serving  told once the tree is open (to serve it), and before it closes
      */
-    public ReplicaStore(Path export, Path stateDir, Path dir, LogConfig logConfig, Clock clock,
-                        Consumer<LocalFileSystem> onOpen) {
+    public ReplicaStore(Path export, Path stateDir, Path dir, LogConfig logConfig, Clock clock, Serving serving) {
         this.export = export;
         this.stateDir = stateDir;
         this.dir = dir;
         this.logConfig = logConfig;
         this.clock = clock;
-        this.onOpen = onOpen;
+        this.serving = serving;
     }
 
     /** Opens the copy now if this backup had a primary before (its identity is known); else on the first HELLO. */
@@ -76,6 +92,12 @@ public final class ReplicaStore implements Replica, Closeable {
 
     @Override
     public synchronized Receiver attach(Hello hello) throws IOException {
+        if (staging != null) { // a resync the lost connection left unfinished: the old copy stays
+            LOG.warn("backup of {}: abandoning an unfinished full resync", export);
+            staging.abandon();
+            staging = null;
+            reopen();
+        }
         if (receiver == null) {
             open(hello);
         } else if (fs.rootId() != hello.rootId() || fs.generation() != hello.generation()) {
@@ -99,7 +121,7 @@ public final class ReplicaStore implements Replica, Closeable {
             tree.setSyncMetadata(false); // the receive journal holds every change; checkpoints flush the tree
             log = SegmentLog.open(dir.resolve("log"), LogKind.RECEIVED, logConfig, clock);
             appliedPoint = readApplied();
-            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree)), appliedPoint);
+            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), readSeq("fuzzy")), appliedPoint);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
@@ -110,7 +132,166 @@ public final class ReplicaStore implements Replica, Closeable {
         }
         fs = tree;
         LOG.info("backup of {}: {}, holding #{}, applied #{}", export, hello, log.lastSeq(), appliedPoint);
-        onOpen.accept(tree);
+        serving.opened(tree);
+    }
+
+    /** Closes the copy (receiver, log, tree) and opens it again from its files. */
+    private void reopen() throws IOException {
+        Hello id = new Hello(fs.rootId(), fs.generation());
+        shut();
+        open(id);
+    }
+
+    private void shut() throws IOException {
+        receiver.close();
+        checkpoint();
+        serving.closing(fs);
+        log.close();
+        fs.close();
+        receiver = null;
+        log = null;
+        fs = null;
+    }
+
+    @Override
+    public synchronized Resync beginResync(long start) throws IOException {
+        if (receiver == null) {
+            throw new IOException("a full resync before the HELLO");
+        }
+        if (staging != null) {
+            staging.abandon();
+        }
+        receiver.close(); // applying stops; the old copy is still served
+        staging = new Staging(start);
+        return staging;
+    }
+
+    /** The new copy a full resync builds. */
+    private final class Staging implements Resync {
+        private final long start;
+        private final Path tree = export.resolveSibling("." + export.getFileName() + ".resync");
+        private final Path state = stateDir.resolveSibling(stateDir.getFileName() + ".resync");
+        private final LocalFileSystem copy;
+        private final RecordApplier applier;
+        private long ops;
+        private long skipped;
+        private final java.util.List<Long> directories = new java.util.ArrayList<>();
+
+        Staging(long start) throws IOException {
+            this.start = start;
+            deleteTree(tree);
+            deleteTree(state);
+            Files.createDirectories(tree);
+            copy = new LocalFileSystem(tree, state, clock).withIdentity(fs.rootId(), fs.generation()).start();
+            copy.setSyncMetadata(false);
+            applier = new RecordApplier(copy);
+            LOG.warn("backup of {}: FULL RESYNC from the primary's record #{}, building the copy in {}", export, start, tree);
+        }
+
+        @Override
+        public void apply(OpRecord r) throws IOException {
+            synchronized (ReplicaStore.this) {
+                if (staging != this) {
+                    throw new IOException("the resync was abandoned");
+                }
+                ops++;
+                if (r.op() instanceof dev.nfsrepl.replication.record.Op.Mkdir m) {
+                    directories.add(m.id());
+                }
+                try {
+                    if (applier.apply(r) != RecordApplier.Outcome.SUPERSEDED) {
+                        return;
+                    }
+                } catch (FsException e) {
+                    // below: the live tree changed under the walk
+                }
+                skipped++; // an object the walk met twice or half: the records replayed after it say what it became
+            }
+        }
+
+        @Override
+        public Receiver finish(ResyncPoint p) throws IOException {
+            synchronized (ReplicaStore.this) {
+                if (staging != this || p.start() != start) {
+                    throw new IOException("RESYNC_END for a resync from #" + p.start() + " that is not the one in progress");
+                }
+                // the walk's ops are numbered on their own: each directory's applied stamp says instead
+                // that it holds the records up to the start, so those after it are checked by name
+                directories.add(copy.rootId());
+                byte[] stamp = new AppliedSet(start, new long[0]).encode();
+                for (long d : directories) {
+                    try {
+                        copy.finishDirectory(d, stamp, null);
+                    } catch (FsException e) {
+                        // not there (the walk's op for it was overtaken): nothing to stamp
+                    }
+                }
+                Journal.syncFileSystem(tree);
+                copy.close();
+                Hello id = new Hello(fs.rootId(), fs.generation());
+                receiver.close();
+                serving.closing(fs);
+                log.close();
+                fs.close();
+                receiver = null;
+                swapEntries(tree, export);
+                deleteTree(stateDir);
+                Files.move(state, stateDir);
+                deleteTree(dir.resolve("log"));
+                Durable.replace(dir.resolve("fuzzy"), (p.walkEnd() + "\n").getBytes(StandardCharsets.US_ASCII));
+                Durable.replace(dir.resolve("applied"), (start + "\n").getBytes(StandardCharsets.US_ASCII));
+                staging = null;
+                LOG.warn("backup of {}: full resync applied ({} ops, {} overtaken by changes during the walk); going on "
+                        + "after record #{}", export, ops, skipped, start);
+                open(id);
+                return receiver;
+            }
+        }
+
+        void abandon() throws IOException {
+            copy.close();
+            deleteTree(tree);
+            deleteTree(state);
+        }
+    }
+
+    /** Moves the entries of {@code from} into {@code to} in place of those there, then copies the root's attributes. */
+    private static void swapEntries(Path from, Path to) throws IOException {
+        var attrs = Files.readAttributes(from, java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS); // before the moves change its mtime
+        Path old = to.resolveSibling("." + to.getFileName() + ".old");
+        deleteTree(old);
+        Files.createDirectories(old);
+        try (var s = Files.list(to)) {
+            for (Path p : s.toList()) {
+                Files.move(p, old.resolve(p.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        try (var s = Files.list(from)) {
+            for (Path p : s.toList()) {
+                Files.move(p, to.resolve(p.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        Files.setPosixFilePermissions(to, attrs.permissions());
+        Files.setOwner(to, attrs.owner());
+        Files.getFileAttributeView(to, java.nio.file.attribute.PosixFileAttributeView.class)
+                .setGroup(attrs.group());
+        Files.getFileAttributeView(to, java.nio.file.attribute.BasicFileAttributeView.class)
+                .setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(), null);
+        Journal.syncFileSystem(to);
+        deleteTree(old);
+        deleteTree(from);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     /** The tree, or null before the first contact with the primary. */
@@ -138,7 +319,11 @@ public final class ReplicaStore implements Replica, Closeable {
     }
 
     private long readApplied() throws IOException {
-        Path f = dir.resolve("applied");
+        return readSeq("applied");
+    }
+
+    private long readSeq(String name) throws IOException {
+        Path f = dir.resolve(name);
         if (!Files.exists(f)) {
             return 0;
         }
@@ -152,13 +337,13 @@ public final class ReplicaStore implements Replica, Closeable {
 
     @Override
     public synchronized void close() throws IOException {
+        if (staging != null) {
+            staging.abandon();
+            staging = null;
+        }
         if (receiver == null) {
             return;
         }
-        receiver.close();
-        checkpoint();
-        log.close();
-        fs.close();
-        receiver = null;
+        shut();
     }
 }

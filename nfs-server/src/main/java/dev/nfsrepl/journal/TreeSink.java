@@ -17,9 +17,19 @@ import dev.nfsrepl.replication.ship.RecordSink;
 public final class TreeSink implements RecordSink {
 
     private final RecordApplier applier;
+    private final long fuzzyUpTo;
 
     public TreeSink(RecordApplier applier) {
+        this(applier, 0);
+    }
+
+    /**
+     * {@code fuzzyUpTo}: the tree came from a walk of the live primary that ended at this record;
+     * up to it, a record the walk already overtook (SUPERSEDED) counts as done, as in recovery.
+     */
+    public TreeSink(RecordApplier applier, long fuzzyUpTo) {
         this.applier = applier;
+        this.fuzzyUpTo = fuzzyUpTo;
     }
 
     @Override
@@ -31,9 +41,12 @@ public final class TreeSink implements RecordSink {
         try {
             o = applier.apply(r);
         } catch (FsException e) {
+            if (r.seq() <= fuzzyUpTo) {
+                return; // its object changed or went before the walk reached it: later records say what became of it
+            }
             throw new DivergedException("applying it failed: " + e.getMessage() + " (NFS status " + e.status() + ")");
         }
-        if (o == RecordApplier.Outcome.SUPERSEDED) {
+        if (o == RecordApplier.Outcome.SUPERSEDED && r.seq() > fuzzyUpTo) {
             throw new DivergedException("the tree does not hold what the record expects (another object under its name,"
                     + " or its object is gone)");
         }

@@ -39,7 +39,17 @@ final class BackupNode implements Closeable {
         this.clock = clock;
         Path dir = config.journal().dir().resolve(NfsServer.exportKey(config.export()));
         this.store = new ReplicaStore(config.export(), config.stateDir().resolve(NfsServer.exportKey(config.export())),
-                dir, config.journal().log(), clock, this::serve);
+                dir, config.journal().log(), clock, new ReplicaStore.Serving() {
+                    @Override
+                    public void opened(LocalFileSystem fs) {
+                        serve(fs);
+                    }
+
+                    @Override
+                    public void closing(LocalFileSystem fs) {
+                        unserve();
+                    }
+                });
         this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, store,
                 ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10));
     }
@@ -74,6 +84,18 @@ final class BackupNode implements Closeable {
         }
     }
 
+    /** Stops serving the copy (it is about to be replaced). */
+    private synchronized void unserve() {
+        if (nfs != null) {
+            try {
+                nfs.close();
+            } catch (IOException e) {
+                LOG.warn("stopping NFS service of the backup copy: {}", e.getMessage());
+            }
+            nfs = null;
+        }
+    }
+
     synchronized NfsServer nfs() {
         return nfs;
     }
@@ -82,10 +104,6 @@ final class BackupNode implements Closeable {
     public void close() throws IOException {
         replication.close();
         checkpoints.shutdownNow();
-        NfsServer n = nfs();
-        if (n != null) {
-            n.close();
-        }
-        store.close();
+        store.close(); // stops the NFS service first
     }
 }

@@ -6,6 +6,8 @@ import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.ship.BackupLink;
 import dev.nfsrepl.replication.ship.CommitPoint;
+import dev.nfsrepl.replication.ship.TreeSource;
+import dev.nfsrepl.journal.TreeWalk;
 import dev.nfsrepl.replication.ship.ReplicationGroup;
 import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.wire.SyncKey;
@@ -51,6 +53,17 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
             @Override
             public CommitPoint.Offer settled() {
                 return journal.settled();
+            }
+
+            @Override
+            public TreeSource tree() {
+                return (start, out) -> TreeWalk.run(journal.tree(), out::accept, each -> {
+                    try (var c = journal.log().readFromSeq(start + 1)) {
+                        for (OpRecord r; (r = c.next()) != null; ) {
+                            each.accept(r.op());
+                        }
+                    }
+                });
             }
         };
         this.group = new ReplicationGroup(source, targets, journal.log().dir().resolveSibling("spill"),

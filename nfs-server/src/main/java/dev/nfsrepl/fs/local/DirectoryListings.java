@@ -60,17 +60,27 @@ final class DirectoryListings {
         return m;
     }
 
-    void added(long dirId, String name, LocalStat newDirStat) {
+    /** Whether the cached listing {@code l} was current when the directory's times were {@code before}; else it is dropped. */
+    private boolean wasCurrent(long dirId, Listing l, LocalStat before) {
+        if (l.mtime == before.mtimeNanos() && l.ctime == before.ctimeNanos()) {
+            return true;
+        }
+        cache.invalidate(dirId); // a READDIR stored what it saw while the directory changed: read it again
+        return false;
+    }
+
+    /** Entry {@code name} was added by the server; {@code before}: the directory's times before, {@code newDirStat} after. */
+    void added(long dirId, String name, LocalStat before, LocalStat newDirStat) {
         Listing l = cache.getIfPresent(dirId);
-        if (l != null) {
+        if (l != null && wasCurrent(dirId, l, before)) {
             put(l.byCookie, name);
             cache.put(dirId, new Listing(l.byCookie, newDirStat.mtimeNanos(), newDirStat.ctimeNanos()));
         }
     }
 
-    void removed(long dirId, String name, LocalStat newDirStat) {
+    void removed(long dirId, String name, LocalStat before, LocalStat newDirStat) {
         Listing l = cache.getIfPresent(dirId);
-        if (l != null) {
+        if (l != null && wasCurrent(dirId, l, before)) {
             long c = cookieOf(name);
             while (l.byCookie.containsKey(c) && !l.byCookie.get(c).equals(name)) {
                 c++;
@@ -80,11 +90,16 @@ final class DirectoryListings {
         }
     }
 
-    /** The directory's times were changed by the server itself (not its entries): the listing stays valid. */
-    void retimed(long dirId, LocalStat newDirStat) {
+    /**
+     * The directory's times were changed by the server itself (not its entries), from
+     * {@code before} to {@code after}: a listing that was current before stays valid. One that was
+     * not (a READDIR that scanned the directory while a change was made stored what it saw) is
+     * dropped: given the new times it would pass for current, without the change's entry.
+     */
+    void retimed(long dirId, LocalStat before, LocalStat after) {
         Listing l = cache.getIfPresent(dirId);
-        if (l != null) {
-            cache.put(dirId, new Listing(l.byCookie, newDirStat.mtimeNanos(), newDirStat.ctimeNanos()));
+        if (l != null && wasCurrent(dirId, l, before)) {
+            cache.put(dirId, new Listing(l.byCookie, after.mtimeNanos(), after.ctimeNanos()));
         }
     }
 

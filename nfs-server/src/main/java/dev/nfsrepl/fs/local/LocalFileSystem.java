@@ -390,11 +390,12 @@ public final class LocalFileSystem implements FileSystem {
         Lock lock = dirLocks.get(dir);
         lock.lock();
         try {
+            LocalStat before = LocalStat.of(d.path);
             if (mtimeNanos != null) {
                 apply(d.path, FileType.DIRECTORY, new SetAttr(null, null, null, null, null, TimeSpec.at(mtimeNanos)));
             }
             Xattrs.write(d.path, Xattrs.APPLIED_SEQ, stamp);
-            listings.retimed(dir, LocalStat.of(d.path)); // its times moved, not its entries
+            listings.retimed(dir, before, LocalStat.of(d.path)); // its times moved, not its entries
         } catch (IOException e) {
             throw IoErrors.map(e, "finish the change of " + d.path);
         } finally {
@@ -413,9 +414,10 @@ public final class LocalFileSystem implements FileSystem {
             lock.lock();
         }
         try {
+            LocalStat before = dir ? LocalStat.of(n.path) : null;
             apply(n.path, n.stat.type(), times);
             if (dir) {
-                listings.retimed(id, LocalStat.of(n.path));
+                listings.retimed(id, before, LocalStat.of(n.path));
             }
         } catch (IOException e) {
             throw IoErrors.map(e, "set times of " + n.path);
@@ -1104,11 +1106,11 @@ public final class LocalFileSystem implements FileSystem {
 
     /** After an entry was added, under the directory's lock: keeps the cached listing current. */
     private void finish(Node d, String added) throws IOException {
-        listings.added(d.id, added, LocalStat.of(d.path));
+        listings.added(d.id, added, d.stat, LocalStat.of(d.path));
     }
 
     private void finishRemoved(Node d, String removed) throws IOException {
-        listings.removed(d.id, removed, LocalStat.of(d.path));
+        listings.removed(d.id, removed, d.stat, LocalStat.of(d.path));
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
 import dev.nfsrepl.replication.wire.Commit;
 import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * whose {@code needs} it has sent. A spill file that grows past its limit is dropped and the
  * backup marked for a full resync.
  *
- * <p>Not built yet: the full resync itself (the link logs that the backup needs one and waits).
+ * <p>A full resync (the backup missed records no longer kept, or its spill file was dropped) walks
+ * the primary's {@link TreeSource} on a thread of its own and sends the ops in RESYNC_DATA frames
+ * between RESYNC_BEGIN and RESYNC_END, one frame per acknowledgement credit (four ahead); then the
+ * link streams from the resync's start. Not yet: resuming an interrupted resync where it stopped.
  *
  * <p>Thread-safe: {@link #appended} may be called from any thread.
  */
@@ -77,6 +82,9 @@ public final class BackupLink implements Closeable {
     private final Runnable onAck;
     private final long spillLimitBytes;
     private final ArrayDeque<CommitPoint.Offer> offers = new ArrayDeque<>(); // sampled, needs increasing
+    private final TreeSource tree; // null: this link cannot resync
+    private volatile Semaphore resyncCredits; // a full resync in progress on this connection
+    private volatile long resyncEnding = -1; // its start, once RESYNC_END is sent
     private long shipped; // newest record written on this connection
     private long commitSent; // newest commit point written on this connection
     private final Bootstrap bootstrap;
@@ -98,6 +106,14 @@ public final class BackupLink implements Closeable {
     public BackupLink(Target target, SegmentLog journal, Path spillDir, LinkMachine.Config config, int maxFrameBytes,
                       long spillLimitBytes, CommitPoint commits, Runnable onAck, EventLoopGroup group, Clock clock,
                       long acked) {
+        this(target, journal, spillDir, config, maxFrameBytes, spillLimitBytes, commits, onAck, null, group, clock, acked);
+    }
+
+    /** @param tree the primary's tree, for a full resync (null: a backup needing one is left behind, said in the log) */
+    public BackupLink(Target target, SegmentLog journal, Path spillDir, LinkMachine.Config config, int maxFrameBytes,
+                      long spillLimitBytes, CommitPoint commits, Runnable onAck, TreeSource tree, EventLoopGroup group,
+                      Clock clock, long acked) {
+        this.tree = tree;
         this.name = target.name();
         this.backup = target.address();
         this.where = backup.getHostString() + ":" + backup.getPort();
@@ -234,12 +250,91 @@ public final class BackupLink implements Closeable {
         } else if (f instanceof LinkMachine.DeleteSpill) {
             deleteSpill("caught up");
         } else if (f instanceof LinkMachine.FullResync r) {
-            LOG.error("replication to {}: needs a full resync ({}), which this build cannot do yet", name, r.reason());
+            if (tree == null) {
+                LOG.error("replication to {}: needs a full resync ({}), and this link has no tree to send", name, r.reason());
+            } else {
+                startResync(r.reason());
+            }
         }
+    }
+
+    /** Starts a full resync on a thread of its own (the walk may be long); the link's thread goes on. */
+    private void startResync(String reason) {
+        Channel ch = channel;
+        long start = journal.lastSeq();
+        LOG.warn("replication to {}: FULL RESYNC ({}); the copy will hold every record up to #{} and then stream", name,
+                reason, start);
+        Semaphore credits = new Semaphore(4);
+        resyncCredits = credits;
+        resyncEnding = -1;
+        Thread t = new Thread(() -> {
+            try {
+                long[] sent = resync(ch, start, credits);
+                LOG.info("replication to {}: full resync walk sent {} objects, {} bytes of content", name, sent[0], sent[1]);
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                LOG.error("replication to {}: full resync failed: {}; it starts again on the next connection", name,
+                        e.toString());
+                ch.close();
+            }
+        }, "resync-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private long[] resync(Channel ch, long start, Semaphore credits) throws IOException, InterruptedException {
+        send(ch, credits, new Frame(Frame.Type.RESYNC_BEGIN, new ResyncPoint(start, 0).encode()));
+        int epoch = (int) (hello.rootId() >>> 48);
+        long time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+        List<OpRecord> part = new ArrayList<>();
+        long[] partBytes = {0};
+        long[] next = {1};
+        long[] counts = {0, 0};
+        tree.walk(start, op -> {
+            OpRecord r = new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op);
+            long size = approximateSize(r);
+            if (!part.isEmpty() && partBytes[0] + size > maxFrameBytes / 2) {
+                sendPart(ch, credits, part);
+                partBytes[0] = 0;
+            }
+            part.add(r);
+            partBytes[0] += size;
+            counts[0]++;
+            if (op instanceof dev.nfsrepl.replication.record.Op.Write w) {
+                counts[1] += w.data().remaining();
+            }
+        });
+        sendPart(ch, credits, part);
+        long walkEnd = Math.max(start, journal.lastSeq());
+        resyncEnding = start;
+        send(ch, credits, new Frame(Frame.Type.RESYNC_END, new ResyncPoint(start, walkEnd).encode()));
+        return counts;
+    }
+
+    private void sendPart(Channel ch, Semaphore credits, List<OpRecord> part) throws IOException {
+        if (!part.isEmpty()) {
+            try {
+                send(ch, credits, new Frame(Frame.Type.RESYNC_DATA, new Batch(0, part).encode()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            part.clear();
+        }
+    }
+
+    /** Sends once the backup has room (it acknowledges every resync frame), while the connection lasts. */
+    private static void send(Channel ch, Semaphore credits, Frame f) throws IOException, InterruptedException {
+        while (!credits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (!ch.isActive()) {
+                throw new IOException("the connection closed");
+            }
+        }
+        ch.writeAndFlush(f);
     }
 
     private void connect() {
         positionKnown = false;
+        resyncCredits = null;
         shipped = 0;
         commitSent = 0;
         ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -277,6 +372,22 @@ public final class BackupLink implements Closeable {
             } catch (RecordFormatException e) {
                 LOG.warn("replication to {}: {}; closing", name, e.getMessage());
                 ctx.close();
+                return;
+            }
+            Semaphore credits = resyncCredits;
+            if (credits != null) { // a full resync: each ACK answers one frame
+                if (resyncEnding >= 0 && a.durable() == resyncEnding) {
+                    resyncCredits = null;
+                    long upTo = resyncEnding;
+                    LOG.info("replication to {}: full resync done; streaming after #{}", name, upTo);
+                    post(() -> {
+                        shipped = upTo;
+                        feed(new LinkMachine.Resynced(upTo, now()));
+                    });
+                } else {
+                    credits.release();
+                }
+                onAck.run();
                 return;
             }
             post(() -> {

@@ -39,16 +39,22 @@ public final class Receiver implements Closeable {
     private final ExecutorService applier;
     private volatile long applied;
     private volatile long commit;
+    private final long base; // held without being in the receive journal (the start of a full resync)
     private volatile String diverged;
     private boolean applying; // guarded by this
     private final Set<Long> aborted = ConcurrentHashMap.newKeySet(); // records an ABORT cancelled: never applied
 
-    /** {@code applied}: the newest record known applied to the tree (from the node's checkpoint). */
+    /**
+     * {@code applied}: the newest record known applied to the tree (from the node's checkpoint);
+     * every record up to it counts as held even when the receive journal starts after it (a full
+     * resync gave the tree).
+     */
     public Receiver(SegmentLog received, RecordSink sink, long applied) {
         this.received = received;
         this.sink = sink;
         this.applied = applied;
         this.commit = applied;
+        this.base = applied;
         this.applier = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-applier"));
         try (LogCursor c = received.readFromSeq(applied + 1)) {
             for (OpRecord r; (r = c.next()) != null; ) {
@@ -67,7 +73,12 @@ public final class Receiver implements Closeable {
 
     /** What this backup holds durably and has applied (sent after the handshake and after each batch). */
     public Ack position() {
-        return new Ack(received.lastSeq(), Math.min(applied, received.lastSeq()));
+        long held = held();
+        return new Ack(held, Math.min(applied, held));
+    }
+
+    private long held() {
+        return Math.max(received.lastSeq(), base);
     }
 
     /** Null while applying goes on; else why it stopped. */
@@ -82,7 +93,7 @@ public final class Receiver implements Closeable {
      * from the position.
      */
     public Ack receive(Batch b) throws IOException {
-        long held = received.lastSeq();
+        long held = held();
         if (b.firstSeq() > held + 1) {
             throw new IOException("batch #" + b.firstSeq() + "..#" + b.lastSeq() + " does not follow #" + held
                     + ", the last record this backup holds");
@@ -96,14 +107,14 @@ public final class Receiver implements Closeable {
         if (received.lastSeq() > held) {
             received.sync(received.lastSeq());
         }
-        commit = Math.max(commit, Math.min(b.commitSeq(), received.lastSeq()));
+        commit = Math.max(commit, Math.min(b.commitSeq(), held()));
         kick();
         return position();
     }
 
     /** The primary's commit point moved to {@code seq} (a COMMIT frame): applies up to it, within what is held. */
     public void commit(long seq) {
-        commit = Math.max(commit, Math.min(seq, received.lastSeq()));
+        commit = Math.max(commit, Math.min(seq, held()));
         kick();
     }
 

@@ -5,6 +5,9 @@ import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
 import dev.nfsrepl.replication.wire.Commit;
 import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ResyncPoint;
+import dev.nfsrepl.replication.wire.Ack;
+import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
 import dev.nfsrepl.replication.wire.SyncKey;
@@ -55,6 +58,17 @@ public final class ReplicaServer implements Closeable {
     private Channel server;
     private volatile Channel primary;
     private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
+    private Replica.Resync resync; // a full resync in progress; only on the receiving thread
+    private Channel resyncFrom;
+
+    private record Begin(ResyncPoint p) {
+    }
+
+    private record Data(Batch batch) {
+    }
+
+    private record End(ResyncPoint p) {
+    }
 
     public ReplicaServer(InetSocketAddress bind, SyncKey key, Replica replica, int maxFrameBytes,
                          Duration handshakeTimeout) {
@@ -116,6 +130,9 @@ public final class ReplicaServer implements Closeable {
                     case HELLO -> Hello.decode(f.payload());
                     case BATCH -> Batch.decode(f.payload());
                     case COMMIT -> Commit.decode(f.payload());
+                    case RESYNC_BEGIN -> new Begin(ResyncPoint.decode(f.payload()));
+                    case RESYNC_DATA -> new Data(Batch.decode(f.payload()));
+                    case RESYNC_END -> new End(ResyncPoint.decode(f.payload()));
                     default -> throw new RecordFormatException("unexpected " + f.type() + " frame from the primary");
                 };
             } catch (RecordFormatException e) {
@@ -137,6 +154,7 @@ public final class ReplicaServer implements Closeable {
         private void handle(ChannelHandlerContext ctx, Object payload) throws IOException {
             Receiver rx = receiver;
             if (payload instanceof Hello h) {
+                resync = null; // one a lost connection left unfinished: the store abandons it
                 Receiver attached = replica.attach(h);
                 if (rx != null && rx != attached) {
                     throw new IOException("the primary replicates " + h + ", this backup another export");
@@ -147,7 +165,35 @@ public final class ReplicaServer implements Closeable {
                 return;
             }
             if (rx == null || helloFrom != ctx.channel()) {
-                throw new IOException("a " + (payload instanceof Batch ? "BATCH" : "COMMIT") + " before the HELLO");
+                throw new IOException("a " + payload.getClass().getSimpleName() + " before the HELLO");
+            }
+            if (payload instanceof Begin b) {
+                LOG.warn("replication: the primary starts a FULL RESYNC of this backup from record #{}", b.p().start());
+                resync = replica.beginResync(b.p().start());
+                resyncFrom = ctx.channel();
+                ctx.writeAndFlush(new Frame(Frame.Type.ACK, new Ack(0, 0).encode())); // a credit for the next frame
+                return;
+            }
+            if (payload instanceof Data || payload instanceof End) {
+                if (resync == null || resyncFrom != ctx.channel()) {
+                    throw new IOException("resync data without a RESYNC_BEGIN on this connection");
+                }
+                if (payload instanceof Data d) {
+                    for (OpRecord r : d.batch().records()) {
+                        resync.apply(r);
+                    }
+                    ctx.writeAndFlush(new Frame(Frame.Type.ACK, new Ack(0, 0).encode()));
+                } else {
+                    Receiver fresh = resync.finish(((End) payload).p());
+                    resync = null;
+                    receiver = fresh;
+                    LOG.info("replication: full resync done; going on after record #{}", ((End) payload).p().start());
+                    ctx.writeAndFlush(new Frame(Frame.Type.ACK, fresh.position().encode()));
+                }
+                return;
+            }
+            if (resync != null) {
+                throw new IOException("a " + payload.getClass().getSimpleName() + " in the middle of a full resync");
             }
             if (payload instanceof Batch b) {
                 try {

@@ -35,6 +35,11 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
 
         /** Records up to {@code upTo} are applied or aborted, and every ABORT among them is at or before {@code needs}. */
         Offer settled();
+
+        /** The tree, for full resyncs (null: none possible). */
+        default TreeSource tree() {
+            return null;
+        }
     }
 
     /** Limits shared by the links. */
@@ -68,7 +73,7 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         next = source.log().lastSeq() + 1;
         for (BackupLink.Target t : targets) {
             BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
-                    settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, group, clock, 0);
+                    settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, source.tree(), group, clock, 0);
             links.add(l.start());
             LOG.info("replicating to {} at {}", t.name(), l.status().address());
         }

@@ -26,7 +26,13 @@ public record Frame(Type type, byte[] payload) {
         /** primary → backup: how far the backup may apply ({@link Commit}) */
         COMMIT(12),
         /** primary → backup, first after the handshake: the export's identity ({@link Hello}) */
-        HELLO(13);
+        HELLO(13),
+        /** primary → backup: a full resync starts ({@link ResyncPoint}: the journal's last record then) */
+        RESYNC_BEGIN(14),
+        /** primary → backup: ops that rebuild the tree (a {@link Batch} with its own numbering from 1) */
+        RESYNC_DATA(15),
+        /** primary → backup: the walk is over ({@link ResyncPoint}: start, and the journal's last record at the end) */
+        RESYNC_END(16);
 
         final int code;
 
