@@ -81,12 +81,13 @@ public class LoadGen {
     long deadlineS = 600;
     long callTimeoutS = 60;
     String label = "server";
+    int probeNfsPort = -1; // a backup's NFS port: measure replication lag there
 
     static void usage(String why) {
         System.err.println("LoadGen: " + why);
         System.err.println("usage: LoadGen --nfs-port N --mount-port M --export PATH [--host 127.0.0.1]"
                 + " [--clients 16] [--files 5000] [--size 4096] [--stable filesync|unstable]"
-                + " [--warmup 0] [--deadline-s 600] [--call-timeout-s 60] [--label NAME]");
+                + " [--warmup 0] [--deadline-s 600] [--call-timeout-s 60] [--label NAME] [--probe-nfs-port N]");
         System.exit(2);
     }
 
@@ -117,6 +118,7 @@ public class LoadGen {
                     case "--deadline-s" -> deadlineS = Long.parseLong(v);
                     case "--call-timeout-s" -> callTimeoutS = Long.parseLong(v);
                     case "--label" -> label = v;
+                    case "--probe-nfs-port" -> probeNfsPort = Integer.parseInt(v);
                     default -> usage("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -314,6 +316,45 @@ public class LoadGen {
         return lat;
     }
 
+    /**
+     * Replication lag as a client sees it: every 10 ms, a file created on the primary (after its
+     * reply) is looked up on the backup (the same handle is valid there) until it shows; ns each.
+     */
+    void probe(java.util.concurrent.atomic.AtomicBoolean running, List<Long> lags) {
+        try (Conn p = new Conn(nfs3_prot.NFS_PROGRAM, nfsPort); Conn b = new Conn(nfs3_prot.NFS_PROGRAM, probeNfsPort)) {
+            for (int k = 0; running.get(); k++) {
+                String name = "probe-" + k;
+                CREATE3args ca = new CREATE3args();
+                ca.where = dirop(workFh, name);
+                ca.how = new createhow3();
+                ca.how.mode = nfs3_prot.GUARDED;
+                ca.how.obj_attributes = new sattr3();
+                if (p.call(nfs3_prot.NFSPROC3_CREATE, ca, new CREATE3res()).status != nfs3_prot.NFS3_OK) {
+                    error("probe CREATE", name);
+                    return;
+                }
+                long t0 = System.nanoTime();
+                dev.nfsrepl.nfs.xdr.LOOKUP3args la = new dev.nfsrepl.nfs.xdr.LOOKUP3args();
+                la.what = dirop(workFh, name);
+                while (b.call(nfs3_prot.NFSPROC3_LOOKUP, la, new dev.nfsrepl.nfs.xdr.LOOKUP3res()).status
+                        != nfs3_prot.NFS3_OK) {
+                    if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(30)) {
+                        error("probe", name + " not on the backup within 30 s");
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+                lags.add(System.nanoTime() - t0);
+                REMOVE3args ra = new REMOVE3args();
+                ra.object = dirop(workFh, name);
+                p.call(nfs3_prot.NFSPROC3_REMOVE, ra, new REMOVE3res());
+                Thread.sleep(10); // the probe's pace, not a synchronisation
+            }
+        } catch (IOException | TimeoutException | InterruptedException e) {
+            error("probe " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+        }
+    }
+
     static double pct(long[] sorted, double p) {
         if (sorted.length == 0) {
             return Double.NaN;
@@ -379,9 +420,22 @@ public class LoadGen {
             rpcs.reset();
 
             long[] doneAt = new long[files];
+            java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread probe = probeNfsPort > 0 ? new Thread(() -> probe(probing, lags), "lag-probe") : null;
+            if (probe != null) {
+                probe.start();
+            }
             long t0 = System.nanoTime();
             long[] lat = phase(conns, "f", files, deadline, doneAt);
             long t1 = System.nanoTime();
+            if (probe != null) {
+                probing.set(false);
+                probe.join();
+                long[] l = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf(Locale.ROOT, "LAG label=%s probes=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f%n", label,
+                        l.length, pct(l, 50), pct(l, 99), pct(l, 100));
+            }
             double secs = (t1 - t0) / 1e9;
 
             long[] ok = Arrays.stream(lat).filter(x -> x >= 0).sorted().toArray();

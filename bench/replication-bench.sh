@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# bench/replication-bench.sh: what replication costs a client, and how far behind a backup is.
+# A benchmark, not a test. Nodes run as processes on this machine's loopback, each node with its
+# own directories under the work directory; LoadGen (bench/LoadGen.java) is the client.
+#
+#   nice -n 10 bench/replication-bench.sh
+#
+# Runs, one after the other, each on fresh directories:
+#   none      a primary with its journal and no backup: the reference
+#   async-1   one backup, async mode            (target: files/s >= 0.9 x none)
+#   async-2   two backups, async mode
+#   sync-1    one backup, sync mode
+#   sync-2    two backups, sync mode, --sync-backups 2
+#   spill-1   one backup configured but down: its records go to its spill file (target >= 0.8 x none)
+# and prints files/s and the ratio to "none"; async-1 also measures the replication lag as a client
+# sees it (a file created on the primary, looked up on the backup until it shows: p50/p99).
+#
+# Environment: BENCH_FILES [3000] BENCH_CLIENTS [16] BENCH_FILE_SIZE [4096] BENCH_STABLE [filesync]
+#              BENCH_WORK_DIR [mktemp -d /var/tmp/nfsrepl-rbench.XXXXXX] (removed at the end unless BENCH_KEEP=1)
+#              BENCH_BACKUP_DIR [the work directory]  where backups keep their data (e.g. another disk,
+#                  or /dev/shm to see what the primary's disk shared with its backups costs)
+#              BENCH_ONLY ["none async-1 async-2 sync-1 sync-2 spill-1"]  the workloads to run
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+FILES=${BENCH_FILES:-3000}
+CLIENTS=${BENCH_CLIENTS:-16}
+FILE_SIZE=${BENCH_FILE_SIZE:-4096}
+STABLE=${BENCH_STABLE:-filesync}
+WORK=${BENCH_WORK_DIR:-$(mktemp -d /var/tmp/nfsrepl-rbench.XXXXXX)}
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
+die() { log "FAILED: $*" >&2; exit 1; }
+
+jar="$repo/nfs-server/target/nfs-server.jar"
+if [[ ! -f "$jar" ]]; then
+    (cd "$repo" && mvn -q -B -pl nfs-server -am package -DskipTests) || die "cannot build nfsrepl"
+fi
+CP="$jar:$repo/nfs-server/target/lib/*"
+mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$repo/jvm.options" | grep -v '^\s*$')
+export LC_ALL=C.UTF-8
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    [[ "${BENCH_KEEP:-0}" == 1 ]] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+printf 'a shared secret for the benchmark cluster\n' > "$WORK/key"
+
+# node NAME PORTBASE ARGS...: starts a node (NFS port PORTBASE, MOUNT +1, replication +2) and waits for it
+node() {
+    local name=$1 base=$2; shift 2
+    local d="$WORK/$name"
+    [[ $name == b* && -n "${BENCH_BACKUP_DIR:-}" ]] && d="$BENCH_BACKUP_DIR/nfsrepl-rbench-$name"
+    rm -rf "$d"
+    mkdir -p "$d/export"
+    java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --name "$name" \
+        --export "$d/export" --export-as /export --state-dir "$d/state" \
+        --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
+        --sync-key-file "$WORK/key" "$@" > "$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+    local pid=$! i
+    for ((i = 0; i < 600; i++)); do
+        grep -q 'mount with:\|listening for its primary' "$WORK/$name.log" && return 0
+        kill -0 "$pid" 2>/dev/null || die "node $name exited: $(tail -5 "$WORK/$name.log")"
+        sleep 0.1
+    done
+    die "node $name did not start"
+}
+
+stop_all() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+    PIDS=()
+}
+
+loadgen() { # LABEL [extra LoadGen args]
+    local label=$1; shift
+    java -cp "$CP" "$here/LoadGen.java" --nfs-port 41049 --mount-port 41050 --export /export \
+        --clients "$CLIENTS" --files "$FILES" --size "$FILE_SIZE" --stable "$STABLE" --warmup 200 \
+        --label "$label" "$@" | tee "$WORK/$label.out" | grep -E '^(RESULT|LAG)'
+}
+
+backup() { node "$1" "$2" --role backup --replication-port $(($2 + 2)); }
+
+declare -A FPS
+run() { # LABEL: starts what the label needs, runs LoadGen, stops everything
+    local label=$1 probe=()
+    rm -rf "$WORK"/{p,b1,b2}
+    case $label in
+        none) node p 41049 ;;
+        async-1) backup b1 41059; node p 41049 --peer b1=127.0.0.1:41061; probe=(--probe-nfs-port 41059) ;;
+        async-2) backup b1 41059; backup b2 41069
+                 node p 41049 --peer b1=127.0.0.1:41061 --peer b2=127.0.0.1:41071 ;;
+        sync-1) backup b1 41059; node p 41049 --peer b1=127.0.0.1:41061 --replication-mode sync ;;
+        sync-2) backup b1 41059; backup b2 41069
+                node p 41049 --peer b1=127.0.0.1:41061 --peer b2=127.0.0.1:41071 --replication-mode sync \
+                    --sync-backups 2 ;;
+        spill-1) node p 41049 --peer b1=127.0.0.1:41061 ;; # nothing listens there
+    esac
+    log "$label"
+    local out
+    out=$(loadgen "$label" "${probe[@]}") || die "LoadGen failed in $label: $(tail -5 "$WORK/$label.out")"
+    echo "$out"
+    FPS[$label]=$(grep -o 'files_per_s=[0-9.]*' <<< "$out" | cut -d= -f2)
+    if [[ $label == spill-1 ]]; then
+        du -sh "$WORK/p/journal"/export-*/spill 2>/dev/null | sed 's/^/  spill file: /'
+    fi
+    stop_all
+}
+
+ONLY=${BENCH_ONLY:-none async-1 async-2 sync-1 sync-2 spill-1}
+for l in $ONLY; do run "$l"; done
+echo
+printf '%-9s %10s %8s\n' workload files/s "x none"
+for l in $ONLY; do
+    printf '%-9s %10s %8.2f\n' "$l" "${FPS[$l]}" "$(echo "${FPS[$l]} / ${FPS[none]}" | bc -l)"
+done
