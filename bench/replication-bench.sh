@@ -15,15 +15,18 @@
 # and prints files/s and the ratio to "none"; async-1 also measures the replication lag as a client
 # sees it (a file created on the primary, looked up on the backup until it shows: p50/p99).
 #
-# Environment: BENCH_FILES [3000] BENCH_CLIENTS [16] BENCH_FILE_SIZE [4096] BENCH_STABLE [filesync]
+# Environment: BENCH_FILES [10000] BENCH_WARMUP [3000] (untimed files first: both JVMs JIT-compile their paths)
+#              BENCH_CLIENTS [16] BENCH_FILE_SIZE [4096] BENCH_STABLE [filesync]
 #              BENCH_WORK_DIR [mktemp -d /var/tmp/nfsrepl-rbench.XXXXXX] (removed at the end unless BENCH_KEEP=1)
 #              BENCH_BACKUP_DIR [the work directory]  where backups keep their data (e.g. another disk,
 #                  or /dev/shm to see what the primary's disk shared with its backups costs)
+#              BENCH_PIN [0]  1: the primary and the client on CPU 0, backups on CPU 1, as if each backup
+#                  had a machine of its own (otherwise a backup's work competes with the primary's)
 #              BENCH_ONLY ["none async-1 async-2 sync-1 sync-2 spill-1"]  the workloads to run
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-FILES=${BENCH_FILES:-3000}
+FILES=${BENCH_FILES:-10000}
 CLIENTS=${BENCH_CLIENTS:-16}
 FILE_SIZE=${BENCH_FILE_SIZE:-4096}
 STABLE=${BENCH_STABLE:-filesync}
@@ -54,7 +57,9 @@ node() {
     [[ $name == b* && -n "${BENCH_BACKUP_DIR:-}" ]] && d="$BENCH_BACKUP_DIR/nfsrepl-rbench-$name"
     rm -rf "$d"
     mkdir -p "$d/export"
-    java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --name "$name" \
+    local pin=()
+    [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c "$([[ $name == b* ]] && echo 1 || echo 0)")
+    "${pin[@]}" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --name "$name" \
         --export "$d/export" --export-as /export --state-dir "$d/state" \
         --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
         --sync-key-file "$WORK/key" "$@" > "$WORK/$name.log" 2>&1 &
@@ -76,8 +81,10 @@ stop_all() {
 
 loadgen() { # LABEL [extra LoadGen args]
     local label=$1; shift
-    java -cp "$CP" "$here/LoadGen.java" --nfs-port 41049 --mount-port 41050 --export /export \
-        --clients "$CLIENTS" --files "$FILES" --size "$FILE_SIZE" --stable "$STABLE" --warmup 200 \
+    local pin=()
+    [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c 0)
+    "${pin[@]}" java -cp "$CP" "$here/LoadGen.java" --nfs-port 41049 --mount-port 41050 --export /export \
+        --clients "$CLIENTS" --files "$FILES" --size "$FILE_SIZE" --stable "$STABLE" --warmup "${BENCH_WARMUP:-3000}" \
         --label "$label" "$@" | tee "$WORK/$label.out" | grep -E '^(RESULT|LAG)'
 }
 

@@ -78,11 +78,13 @@ public final class BackupLink implements Closeable {
     private final Clock clock;
     private final LinkMachine machine;
     private final Hello hello;
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> appends = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final CommitPoint commits;
     private final Runnable onAck;
     private final long spillLimitBytes;
     private final ArrayDeque<CommitPoint.Offer> offers = new ArrayDeque<>(); // sampled, needs increasing
     private final TreeSource tree; // null: this link cannot resync
+    private RecentRecords recent; // the journal's newest records in memory, or null
     private volatile Semaphore resyncCredits; // a full resync in progress on this connection
     private volatile long resyncEnding = -1; // its start, once RESYNC_END is sent
     private long shipped; // newest record written on this connection
@@ -133,6 +135,12 @@ public final class BackupLink implements Closeable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
     }
 
+    /** Sends records from {@code r} when it holds them (instead of reading the journal). Before {@link #start}. */
+    BackupLink keeping(RecentRecords r) {
+        this.recent = r;
+        return this;
+    }
+
     public BackupLink start() throws IOException {
         if (Files.isDirectory(spillDir)) {
             spill = SegmentLog.open(spillDir, LogKind.SPILL, LogConfig.DEFAULTS, clock);
@@ -142,9 +150,12 @@ public final class BackupLink implements Closeable {
         return this;
     }
 
-    /** The journal got record {@code seq} ({@code bytes}: about its size); told in order. */
+    /**
+     * The journal got record {@code seq} ({@code bytes}: about its size); told in order. Queued
+     * without waking the link's thread: its next tick (within a millisecond) takes them all.
+     */
     public void appended(long seq, long bytes) {
-        post(() -> feed(new LinkMachine.Appended(seq, bytes, now())));
+        appends.add(new long[] {seq, bytes});
     }
 
     /** Runs {@code r} on the link's thread; after {@link #close} nothing runs any more. */
@@ -189,7 +200,13 @@ public final class BackupLink implements Closeable {
     }
 
     private void tick() {
-        feed(new LinkMachine.Tick(now()));
+        long now = now();
+        List<LinkMachine.Effect> effects = new ArrayList<>();
+        for (long[] a; (a = appends.poll()) != null; ) {
+            effects.addAll(effectsOf(new LinkMachine.Appended(a[0], a[1], now)));
+        }
+        effects.addAll(effectsOf(new LinkMachine.Tick(now)));
+        performAll(effects);
         CommitPoint.Offer o = commits.offer();
         CommitPoint.Offer newest = offers.peekLast();
         if ((newest == null || o.upTo() > newest.upTo()) && offers.size() < 4096) {
@@ -216,14 +233,30 @@ public final class BackupLink implements Closeable {
 
     /** On the link's thread: one event in, its effects performed. */
     private void feed(LinkMachine.Event e) {
-        List<LinkMachine.Effect> effects;
+        performAll(effectsOf(e));
+    }
+
+    private List<LinkMachine.Effect> effectsOf(LinkMachine.Event e) {
         try {
-            effects = machine.on(e);
+            return machine.on(e);
         } catch (RuntimeException ex) {
             LOG.error("replication to {}: {} failed", name, e, ex);
-            return;
+            return List.of();
         }
+    }
+
+    /** Performs effects in order; consecutive spills of adjacent records become one (one read, one fsync). */
+    private void performAll(List<LinkMachine.Effect> effects) {
+        List<LinkMachine.Effect> merged = new ArrayList<>(effects.size());
         for (LinkMachine.Effect f : effects) {
+            if (f instanceof LinkMachine.Spill s && !merged.isEmpty()
+                    && merged.get(merged.size() - 1) instanceof LinkMachine.Spill prev && prev.toSeq() + 1 == s.fromSeq()) {
+                merged.set(merged.size() - 1, new LinkMachine.Spill(prev.fromSeq(), s.toSeq()));
+            } else {
+                merged.add(f);
+            }
+        }
+        for (LinkMachine.Effect f : merged) {
             try {
                 perform(f);
             } catch (IOException | RuntimeException ex) {
@@ -285,25 +318,17 @@ public final class BackupLink implements Closeable {
         send(ch, credits, new Frame(Frame.Type.RESYNC_BEGIN, new ResyncPoint(start, 0).encode()));
         int epoch = (int) (hello.rootId() >>> 48);
         long time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-        List<OpRecord> part = new ArrayList<>();
-        long[] partBytes = {0};
+        Parts parts = new Parts(part -> sendPart(ch, credits, part));
         long[] next = {1};
         long[] counts = {0, 0};
         tree.walk(start, op -> {
-            OpRecord r = new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op);
-            long size = approximateSize(r);
-            if (!part.isEmpty() && partBytes[0] + size > maxFrameBytes / 2) {
-                sendPart(ch, credits, part);
-                partBytes[0] = 0;
-            }
-            part.add(r);
-            partBytes[0] += size;
+            parts.add(new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op));
             counts[0]++;
             if (op instanceof dev.nfsrepl.replication.record.Op.Write w) {
                 counts[1] += w.data().remaining();
             }
         });
-        sendPart(ch, credits, part);
+        parts.finish();
         long walkEnd = Math.max(start, journal.lastSeq());
         resyncEnding = start;
         send(ch, credits, new Frame(Frame.Type.RESYNC_END, new ResyncPoint(start, walkEnd).encode()));
@@ -311,14 +336,11 @@ public final class BackupLink implements Closeable {
     }
 
     private void sendPart(Channel ch, Semaphore credits, List<OpRecord> part) throws IOException {
-        if (!part.isEmpty()) {
-            try {
-                send(ch, credits, new Frame(Frame.Type.RESYNC_DATA, new Batch(0, part).encode()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            part.clear();
+        try {
+            send(ch, credits, new Frame(Frame.Type.RESYNC_DATA, new Batch(0, part).encode()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
@@ -426,39 +448,69 @@ public final class BackupLink implements Closeable {
 
     /** Sends records {@code from}..{@code to} (from the spill file when it holds them), in frames under the limit. */
     private void send(long from, long to) throws IOException {
+        Parts parts = new Parts(this::flush);
+        List<OpRecord> inMemory = recent == null ? null : recent.get(from, to);
+        if (inMemory != null) {
+            for (OpRecord r : inMemory) {
+                parts.add(r);
+            }
+            parts.finish();
+            return;
+        }
         SegmentLog source = spill != null && spill.firstSeq() <= from && spill.lastSeq() >= from ? spill : journal;
-        List<OpRecord> part = new ArrayList<>();
-        long partBytes = 0;
         try (LogCursor c = source.readFromSeq(from)) {
             for (long seq = from; seq <= to; seq++) {
                 OpRecord r = c.next();
                 if (r == null && source == spill) { // the spill ends here: the rest is in the journal
-                    flush(part);
+                    parts.finish();
                     send(seq, to);
                     return;
                 }
                 if (r == null || r.seq() != seq) {
                     throw new IOException("record #" + seq + " is not in " + source.dir());
                 }
-                long size = approximateSize(r);
-                if (!part.isEmpty() && partBytes + size > maxFrameBytes / 2) {
-                    flush(part);
-                    partBytes = 0;
-                }
-                part.add(r);
-                partBytes += size;
+                parts.add(r);
             }
         }
-        flush(part);
+        parts.finish();
+    }
+
+    /** Records cut into frame-sized parts (half the frame limit, so that one large record still fits). */
+    private final class Parts {
+        private final PartSink out;
+        private final List<OpRecord> part = new ArrayList<>();
+        private long bytes;
+
+        Parts(PartSink out) {
+            this.out = out;
+        }
+
+        void add(OpRecord r) throws IOException {
+            long size = approximateSize(r);
+            if (!part.isEmpty() && bytes + size > maxFrameBytes / 2) {
+                finish();
+            }
+            part.add(r);
+            bytes += size;
+        }
+
+        void finish() throws IOException {
+            if (!part.isEmpty()) {
+                out.send(List.copyOf(part));
+                part.clear();
+                bytes = 0;
+            }
+        }
+    }
+
+    private interface PartSink {
+        void send(List<OpRecord> part) throws IOException;
     }
 
     private void flush(List<OpRecord> part) {
-        if (!part.isEmpty()) {
-            shipped = part.get(part.size() - 1).seq();
-            commitSent = commitFor(shipped);
-            channel.writeAndFlush(new Frame(Frame.Type.BATCH, new Batch(commitSent, part).encode()));
-            part.clear();
-        }
+        shipped = part.get(part.size() - 1).seq();
+        commitSent = commitFor(shipped);
+        channel.writeAndFlush(new Frame(Frame.Type.BATCH, new Batch(commitSent, part).encode()));
     }
 
     static long approximateSize(OpRecord r) {

@@ -56,7 +56,8 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
     private final Condition moved = lock.newCondition();
     private EventLoopGroup group;
     private long next; // the next record to announce to the links; guarded by announcing
-    private final java.util.TreeMap<Long, Long> early = new java.util.TreeMap<>(); // seq -> bytes, told before next
+    private final java.util.TreeMap<Long, OpRecord> early = new java.util.TreeMap<>(); // told before next
+    private final RecentRecords recent = new RecentRecords(32L << 20);
     private final Object announcing = new Object();
 
     /** {@code spillRoot}: one spill directory per backup below it, named after the backup. */
@@ -73,7 +74,8 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         next = source.log().lastSeq() + 1;
         for (BackupLink.Target t : targets) {
             BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
-                    settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, source.tree(), group, clock, 0);
+                    settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, source.tree(), group, clock, 0)
+                    .keeping(recent);
             links.add(l.start());
             LOG.info("replicating to {} at {}", t.name(), l.status().address());
         }
@@ -89,8 +91,10 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
             if (r.seq() < next) {
                 return; // from before the start: the links read it from the journal
             }
-            early.put(r.seq(), BackupLink.approximateSize(r));
-            for (Long bytes; (bytes = early.remove(next)) != null; next++) {
+            early.put(r.seq(), r);
+            for (OpRecord n; (n = early.remove(next)) != null; next++) {
+                long bytes = BackupLink.approximateSize(n);
+                recent.add(n, bytes);
                 for (BackupLink l : links) {
                     l.appended(next, bytes);
                 }
