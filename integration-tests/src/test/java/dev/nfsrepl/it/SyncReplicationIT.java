@@ -3,8 +3,10 @@ package dev.nfsrepl.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nfsrepl.nfs.xdr.nfs3_prot;
 import dev.nfsrepl.replication.log.LogCursor;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
@@ -53,27 +55,76 @@ class SyncReplicationIT {
         }
     }
 
-    @Test
-    void everyChangeAcknowledgedInSyncModeIsOnTheBackupAfterThePrimaryIsKilled() throws Exception {
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        Path log = tmp.resolve("nodes.log");
-        int replicationPort = NfsTreeDigest.freePort();
+    private Path log;
+    private int replicationPort;
+
+    private void startBackup() throws Exception {
         backup = ServerProcess.startNode(List.of("--role", "backup", "--export", tmp.resolve("b").toString(),
                 "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
                 "--nfs-port", "0", "--mount-port", "0", "--replication-port", Integer.toString(replicationPort),
                 "--sync-key-file", tmp.resolve("key").toString(), "--export-as", "/export"), log,
                 ServerProcess.BACKUP_READY);
-        primary = ServerProcess.startNode(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
+    }
+
+    /** A backup, then a sync-mode primary replicating to it, with {@code extra} flags. */
+    private void startCluster(String... extra) throws Exception {
+        Files.createDirectories(tmp.resolve("p"));
+        Files.createDirectories(tmp.resolve("b"));
+        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
+        log = tmp.resolve("nodes.log");
+        replicationPort = NfsTreeDigest.freePort();
+        startBackup();
+        List<String> args = new ArrayList<>(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
                 tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(), "--nfs-port", "0",
                 "--mount-port", "0", "--peer", "b1=127.0.0.1:" + replicationPort, "--sync-key-file",
-                tmp.resolve("key").toString(), "--export-as", "/export", "--replication-mode", "sync"), log,
-                ServerProcess.READY);
-        byte[] root;
+                tmp.resolve("key").toString(), "--export-as", "/export", "--replication-mode", "sync", "--retry-ms", "100"));
+        args.addAll(List.of(extra));
+        primary = ServerProcess.startNode(args, log, ServerProcess.READY);
+    }
+
+    /** CREATE of {@code name} on the primary, on a thread of its own; completes with the NFS status. */
+    private java.util.concurrent.CompletableFuture<Integer> create(byte[] root, String name) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (ItRpcClient c = ItRpcClient.nfs(primary.nfsPort())) {
+                return c.create(root, name, 0644).status;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private byte[] root() throws IOException {
         try (ItRpcClient m = ItRpcClient.mount(primary.mountPort())) {
-            root = m.mntOk("/export");
+            return m.mntOk("/export");
         }
+    }
+
+    @Test
+    void withNoBackupReachableSyncModeBlocksRepliesUntilOneHoldsTheChange() throws Exception {
+        startCluster();
+        byte[] root = root();
+        assertEquals(nfs3_prot.NFS3_OK, (int) create(root, "before").get(60, TimeUnit.SECONDS));
+        backup.kill();
+        var pending = create(root, "while-away");
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> pending.get(3, TimeUnit.SECONDS),
+                "the reply waits for a backup");
+        startBackup();
+        assertEquals(nfs3_prot.NFS3_OK, (int) pending.get(60, TimeUnit.SECONDS), "and comes once the backup holds it");
+    }
+
+    @Test
+    void withNoBackupReachableSyncModeCanFallBackToAsyncWithAWarning() throws Exception {
+        startCluster("--sync-when-unreachable", "async");
+        byte[] root = root();
+        backup.kill();
+        assertEquals(nfs3_prot.NFS3_OK, (int) create(root, "while-away").get(60, TimeUnit.SECONDS));
+        assertTrue(Files.readString(log).contains("replying after the local journal only"), primary.logTail());
+    }
+
+    @Test
+    void everyChangeAcknowledgedInSyncModeIsOnTheBackupAfterThePrimaryIsKilled() throws Exception {
+        startCluster();
+        byte[] root = root();
         Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
         List<Thread> clients = new ArrayList<>();
         for (int t = 0; t < CLIENTS; t++) {
