@@ -5,6 +5,8 @@
 //        --host 127.0.0.1 --nfs-port 2049 --mount-port 20048 --export /srv/x \
 //        [--clients 16] [--files 5000] [--size 4096] [--stable filesync|unstable] \
 //        [--warmup 0] [--deadline-s 600] [--call-timeout-s 60] [--label NAME]
+//        [--probe-nfs-port N]   (a backup's NFS port: also measure the replication lag, printed as LAG)
+//        [--keep PREFIX]        (files named PREFIXi stay: CREATE + WRITE only, the work directory is kept)
 //
 // It mounts --export with MOUNT v3 MNT (program 100005) to get the root handle, makes a fresh
 // work directory (MKDIR) in it, then starts --clients threads, each with its own TCP connection
@@ -82,12 +84,14 @@ public class LoadGen {
     long callTimeoutS = 60;
     String label = "server";
     int probeNfsPort = -1; // a backup's NFS port: measure replication lag there
+    String prefix = "f"; // --keep: names of the kept files
+    boolean keep; // files stay (no REMOVE, no RMDIR): a tree to replicate
 
     static void usage(String why) {
         System.err.println("LoadGen: " + why);
         System.err.println("usage: LoadGen --nfs-port N --mount-port M --export PATH [--host 127.0.0.1]"
                 + " [--clients 16] [--files 5000] [--size 4096] [--stable filesync|unstable]"
-                + " [--warmup 0] [--deadline-s 600] [--call-timeout-s 60] [--label NAME] [--probe-nfs-port N]");
+                + " [--warmup 0] [--deadline-s 600] [--call-timeout-s 60] [--label NAME] [--probe-nfs-port N] [--keep PREFIX]");
         System.exit(2);
     }
 
@@ -119,6 +123,10 @@ public class LoadGen {
                     case "--call-timeout-s" -> callTimeoutS = Long.parseLong(v);
                     case "--label" -> label = v;
                     case "--probe-nfs-port" -> probeNfsPort = Integer.parseInt(v);
+                    case "--keep" -> {
+                        keep = true;
+                        prefix = v;
+                    }
                     default -> usage("unknown option " + a);
                 }
             } catch (NumberFormatException e) {
@@ -263,6 +271,9 @@ public class LoadGen {
                 }
             }
 
+            if (keep) {
+                return true;
+            }
             step = "REMOVE";
             REMOVE3args ra = new REMOVE3args();
             ra.object = dirop(workFh, name);
@@ -427,7 +438,7 @@ public class LoadGen {
                 probe.start();
             }
             long t0 = System.nanoTime();
-            long[] lat = phase(conns, "f", files, deadline, doneAt);
+            long[] lat = phase(conns, prefix, files, deadline, doneAt);
             long t1 = System.nanoTime();
             if (probe != null) {
                 probing.set(false);
@@ -466,7 +477,9 @@ public class LoadGen {
             // clean up the work directory (also checks that every REMOVE really removed)
             RMDIR3args ra = new RMDIR3args();
             ra.object = dirop(rootFh, workName);
-            try {
+            if (keep) {
+                System.out.println("  kept " + files + " files in " + workName);
+            } else try {
                 RMDIR3res rr = conns.get(0).call(nfs3_prot.NFSPROC3_RMDIR, ra, new RMDIR3res());
                 if (rr.status != nfs3_prot.NFS3_OK) {
                     error("RMDIR status " + rr.status, workName);

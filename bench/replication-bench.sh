@@ -12,6 +12,10 @@
 #   sync-1    one backup, sync mode
 #   sync-2    two backups, sync mode, --sync-backups 2
 #   spill-1   one backup configured but down: its records go to its spill file (target >= 0.8 x none)
+#   catchup   (only when named in BENCH_ONLY) a tree of BENCH_TREE_FILES [100000] files is made and
+#             replicated; the backup is killed; BENCH_CHANGED_FILES [10000] new files are made; the
+#             backup is started again and timed until it holds them all and its spill file is gone,
+#             against `rsync -a --delete` from the primary's tree to a copy of the stale backup tree
 # and prints files/s and the ratio to "none"; async-1 also measures the replication lag as a client
 # sees it (a file created on the primary, looked up on the backup until it shows: p50/p99).
 #
@@ -55,18 +59,20 @@ node() {
     local name=$1 base=$2; shift 2
     local d="$WORK/$name"
     [[ $name == b* && -n "${BENCH_BACKUP_DIR:-}" ]] && d="$BENCH_BACKUP_DIR/nfsrepl-rbench-$name"
-    rm -rf "$d"
+    [[ "${KEEP_DATA:-0}" == 1 ]] || rm -rf "$d"
     mkdir -p "$d/export"
-    local pin=()
+    local pin=() lines
+    lines=0; [[ -f "$WORK/$name.log" ]] && lines=$(wc -l < "$WORK/$name.log")
     [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c "$([[ $name == b* ]] && echo 1 || echo 0)")
     "${pin[@]}" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --name "$name" \
         --export "$d/export" --export-as /export --state-dir "$d/state" \
         --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
-        --sync-key-file "$WORK/key" "$@" > "$WORK/$name.log" 2>&1 &
+        --sync-key-file "$WORK/key" "$@" >> "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
+    LAST_PID=$!
     local pid=$! i
     for ((i = 0; i < 600; i++)); do
-        grep -q 'mount with:\|listening for its primary' "$WORK/$name.log" && return 0
+        tail -n +"$((lines + 1))" "$WORK/$name.log" | grep -q 'mount with:\|listening for its primary' && return 0
         kill -0 "$pid" 2>/dev/null || die "node $name exited: $(tail -5 "$WORK/$name.log")"
         sleep 0.1
     done
@@ -116,7 +122,53 @@ run() { # LABEL: starts what the label needs, runs LoadGen, stops everything
     stop_all
 }
 
+# whether the backup's copy of the LoadGen directories holds at least $2 files named $1*
+backup_holds() { (( $(find "$WORK/b1/export" -mindepth 2 -maxdepth 2 -name "$1*" 2>/dev/null | wc -l) >= $2 )); }
+spill_gone() { ! ls -d "$WORK"/p/journal/export-*/spill/b1 > /dev/null 2>&1; }
+
+await() { # WHAT COMMAND...: polls the command until it succeeds (20 min at most)
+    local what=$1 i; shift
+    for ((i = 0; i < 12000; i++)); do "$@" && return 0; sleep 0.1; done
+    die "timed out waiting until $what"
+}
+
+catchup() {
+    if ! command -v rsync > /dev/null; then
+        log "installing rsync"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync) > /dev/null \
+            || die "rsync is missing and cannot be installed"
+    fi
+    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2
+    rm -rf "$WORK"/{p,b1,b2} "$WORK/rsync-target"
+    backup b1 41059; b1pid=$LAST_PID
+    node p 41049 --peer b1=127.0.0.1:41061
+    log "catchup: making a tree of $tree files"
+    loadgen tree --warmup 0 --files "$tree" --keep t > /dev/null || die "LoadGen (tree) failed"
+    await "the backup holds the tree" backup_holds t "$tree"
+    kill -9 "$b1pid"; wait "$b1pid" 2>/dev/null || true
+    log "catchup: backup killed; changing $changed files"
+    loadgen changes --warmup 0 --files "$changed" --keep c > /dev/null || die "LoadGen (changes) failed"
+    cp -a "$WORK/b1/export" "$WORK/rsync-target"
+    sync
+    KEEP_DATA=1 backup b1 41059
+    log "catchup: backup restarted (listening)"
+    t0=$(date +%s.%N) # from the backup's return, not counting its JVM's start
+    await "the backup caught up" backup_holds c "$changed"
+    await "its spill file is gone" spill_gone
+    t1=$(date +%s.%N)
+    rsync -a --delete "$WORK/p/export/" "$WORK/rsync-target/"
+    t2=$(date +%s.%N)
+    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f rsync_s=%.2f rsync/nfsrepl=%.2f\n' "$tree" "$changed" \
+        "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
+    stop_all
+}
+
 ONLY=${BENCH_ONLY:-none async-1 async-2 sync-1 sync-2 spill-1}
+if [[ " $ONLY " == *" catchup "* ]]; then
+    catchup
+    ONLY=${ONLY//catchup/}
+fi
+[[ -n "${ONLY// /}" ]] || exit 0
 for l in $ONLY; do run "$l"; done
 echo
 printf '%-9s %10s %8s\n' workload files/s "x none"
