@@ -30,7 +30,7 @@ class ReplicationIT {
     private static final String EXPORT_AS = "/export";
     private static final Duration CONVERGE = Duration.ofSeconds(120);
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // nodes.log and the trees tell why
     Path tmp;
 
     private ServerProcess primary;

@@ -121,7 +121,10 @@ public final class ReplicaStore implements Replica, Closeable {
             tree.setSyncMetadata(false); // the receive journal holds every change; checkpoints flush the tree
             log = SegmentLog.open(dir.resolve("log"), LogKind.RECEIVED, logConfig, clock);
             appliedPoint = readApplied();
-            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), readSeq("fuzzy")), appliedPoint);
+            // records received before this start may have been applied after the last checkpoint, some
+            // then overtaken by later ones: applied again, those count as done (as in journal recovery)
+            long fuzzy = Math.max(readSeq("fuzzy"), log.lastSeq());
+            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), fuzzy), appliedPoint);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();
