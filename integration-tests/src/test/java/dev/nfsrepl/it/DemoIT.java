@@ -83,8 +83,6 @@ class DemoIT {
                 awaitConverged(pNfs, pMount, bNfs, bMount);
                 assertTrue(Files.isDirectory(Path.of(env.get("NODE1_DIR")).resolve("while-away")));
             } finally {
-                restarted.descendants().forEach(ProcessHandle::destroy); // the node, not only the shell around it
-                restarted.descendants().forEach(h -> h.onExit().join());
                 restarted.destroy();
                 restarted.waitFor(60, TimeUnit.SECONDS);
             }
