@@ -321,19 +321,11 @@ public final class Journal implements Closeable {
     }
 
     private long readAppliedPoint() throws IOException {
-        if (!Files.exists(appliedFile)) {
-            return log.firstSeq() - 1;
-        }
-        String text = Files.readString(appliedFile, StandardCharsets.US_ASCII).trim();
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(appliedFile + ": not a sequence number: '" + text + "'", e);
-        }
+        return SeqFile.read(appliedFile, log.firstSeq() - 1);
     }
 
     private void writeAppliedPoint(long seq) throws IOException {
-        Durable.replace(appliedFile, (seq + "\n").getBytes(StandardCharsets.US_ASCII));
+        SeqFile.write(appliedFile, seq);
     }
 
     /** syncfs(2) of the file system holding {@code dir}, through coreutils' {@code sync -f}. */

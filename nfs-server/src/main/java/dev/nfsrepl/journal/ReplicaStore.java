@@ -1,7 +1,6 @@
 package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.local.LocalFileSystem;
-import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.log.LogConfig;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
@@ -11,9 +10,10 @@ import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.replication.wire.Hello;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,10 +120,10 @@ public final class ReplicaStore implements Replica, Closeable {
             JournalIdentity.ensure(dir, tree.rootId(), tree.generation(), tree.root());
             tree.setSyncMetadata(false); // the receive journal holds every change; checkpoints flush the tree
             log = SegmentLog.open(dir.resolve("log"), LogKind.RECEIVED, logConfig, clock);
-            appliedPoint = readApplied();
+            appliedPoint = SeqFile.read(dir.resolve("applied"), 0);
             // records received before this start may have been applied after the last checkpoint, some
             // then overtaken by later ones: applied again, those count as done (as in journal recovery)
-            long fuzzy = Math.max(readSeq("fuzzy"), log.lastSeq());
+            long fuzzy = Math.max(SeqFile.read(dir.resolve("fuzzy"), 0), log.lastSeq());
             receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), fuzzy), appliedPoint);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
@@ -148,6 +148,11 @@ public final class ReplicaStore implements Replica, Closeable {
     private void shut() throws IOException {
         receiver.close();
         checkpoint();
+        closeCopy();
+    }
+
+    /** Stops serving the copy and closes its log and tree (applying has stopped). */
+    private void closeCopy() throws IOException {
         serving.closing(fs);
         log.close();
         fs.close();
@@ -233,16 +238,13 @@ public final class ReplicaStore implements Replica, Closeable {
                 copy.close();
                 Hello id = new Hello(fs.rootId(), fs.generation());
                 receiver.close();
-                serving.closing(fs);
-                log.close();
-                fs.close();
-                receiver = null;
+                closeCopy();
                 swapEntries(tree, export);
                 deleteTree(stateDir);
                 Files.move(state, stateDir);
                 deleteTree(dir.resolve("log"));
-                Durable.replace(dir.resolve("fuzzy"), (p.walkEnd() + "\n").getBytes(StandardCharsets.US_ASCII));
-                Durable.replace(dir.resolve("applied"), (start + "\n").getBytes(StandardCharsets.US_ASCII));
+                SeqFile.write(dir.resolve("fuzzy"), p.walkEnd());
+                SeqFile.write(dir.resolve("applied"), start);
                 staging = null;
                 LOG.warn("backup of {}: full resync applied ({} ops, {} overtaken by changes during the walk); going on "
                         + "after record #{}", export, ops, skipped, start);
@@ -287,13 +289,8 @@ public final class ReplicaStore implements Replica, Closeable {
     }
 
     private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
+        if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            MoreFiles.deleteRecursively(p, RecursiveDeleteOption.ALLOW_INSECURE);
         }
     }
 
@@ -317,25 +314,8 @@ public final class ReplicaStore implements Replica, Closeable {
             return;
         }
         Journal.syncFileSystem(fs.root());
-        Durable.replace(dir.resolve("applied"), (applied + "\n").getBytes(StandardCharsets.US_ASCII));
+        SeqFile.write(dir.resolve("applied"), applied);
         appliedPoint = applied;
-    }
-
-    private long readApplied() throws IOException {
-        return readSeq("applied");
-    }
-
-    private long readSeq(String name) throws IOException {
-        Path f = dir.resolve(name);
-        if (!Files.exists(f)) {
-            return 0;
-        }
-        String text = Files.readString(f, StandardCharsets.US_ASCII).trim();
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IOException(f + ": not a sequence number: '" + text + "'", e);
-        }
     }
 
     @Override

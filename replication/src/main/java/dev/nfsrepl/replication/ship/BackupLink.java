@@ -16,6 +16,8 @@ import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
 import dev.nfsrepl.replication.wire.SyncKey;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,12 +37,10 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -550,11 +550,7 @@ public final class BackupLink implements Closeable {
             return;
         }
         spill.close();
-        try (Stream<Path> files = Files.walk(spillDir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        MoreFiles.deleteRecursively(spillDir, RecursiveDeleteOption.ALLOW_INSECURE);
         spill = null;
         LOG.info("replication to {}: {}; spill file deleted", name, why);
     }
