@@ -39,9 +39,12 @@ class DemoIT {
         try {
             Path envFile = dir.resolve("demo.env");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.exists(envFile) || !Files.readString(envFile).contains("NODE1_CMD")) {
+            // demo.env is written before the mount command is printed: wait for both
+            while (!Files.exists(envFile) || !Files.readString(envFile).contains("NODE1_CMD")
+                    || !Files.readString(tmp.resolve("demo.out")).contains("mount with:")) {
                 assertTrue(demo.isAlive(), "the demo stopped: " + Files.readString(tmp.resolve("demo.out")));
-                assertTrue(System.nanoTime() < deadline, "no demo.env within 120 s");
+                assertTrue(System.nanoTime() < deadline, "no demo.env and mount command within 120 s: "
+                        + Files.readString(tmp.resolve("demo.out")));
                 Thread.sleep(100);
             }
             assertTrue(Files.readString(tmp.resolve("demo.out")).contains("mount -t nfs -o vers=3,proto=tcp,port=" + base
