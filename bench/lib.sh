@@ -249,7 +249,7 @@ bench_log_summary() {
 bench_start_servers() {
     { ganesha_conf_core "$GA_NFS" "$GA_MNT"; ganesha_conf_export 1 "$EXP_GA" No_Root_Squash; } > "$WORK/ganesha.conf"
     ganesha_start "$WORK/ganesha.conf" # GA_HELPER_PID, GA_PID
-    local nr_args=(serve --state-dir "$STATE_NR" --bind 127.0.0.1 --nfs-port "$NR_NFS" --mount-port "$NR_MNT"
+    local nr_args=(serve --admin-port -1 --state-dir "$STATE_NR" --bind 127.0.0.1 --nfs-port "$NR_NFS" --mount-port "$NR_MNT"
                    --no-portmap)
     if [[ ${NFSREPL_ASYNC:-0} == 1 ]]; then
         # what nfsrepl costs when it, like ganesha's VFS FSAL, does not fsync namespace changes
@@ -275,7 +275,7 @@ bench_start_servers() {
     declare -gA MPORT=([nfsrepl]=$NR_MNT [ganesha]=$GA_MNT)
     if [[ ${NFSREPL_JOURNAL:-0} == 1 && ${NFSREPL_BASELINE:-0} == 1 ]]; then
         # the same nfsrepl without its journal, on a third file system: journal on vs off in one run
-        local keep=$NR_PID nb_args=(serve --state-dir "$STATE_NB" --bind 127.0.0.1 --nfs-port "$NB_NFS"
+        local keep=$NR_PID nb_args=(serve --admin-port -1 --state-dir "$STATE_NB" --bind 127.0.0.1 --nfs-port "$NB_NFS"
                                     --mount-port "$NB_MNT" --no-portmap)
         if [[ ${NFSREPL_ASYNC:-0} == 1 ]]; then
             echo "$EXP_NB 127.0.0.0/8(rw,no_root_squash,insecure,async)" > "$WORK/exports-nfsrepl-nojournal"

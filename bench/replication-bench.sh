@@ -64,7 +64,7 @@ node() {
     local pin=() lines
     lines=0; [[ -f "$WORK/$name.log" ]] && lines=$(wc -l < "$WORK/$name.log")
     [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c "$([[ $name == b* ]] && echo 1 || echo 0)")
-    "${pin[@]}" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --name "$name" \
+    "${pin[@]}" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --admin-port 0 --name "$name" \
         --export "$d/export" --export-as /export --state-dir "$d/state" \
         --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
         --sync-key-file "$WORK/key" "$@" >> "$WORK/$name.log" 2>&1 &

@@ -67,6 +67,16 @@ class DemoIT {
             Path onBackup = Path.of(env.get("NODE1_DIR")).resolve("hello.txt");
             awaitConverged(pNfs, pMount, bNfs, bMount);
             assertEquals("replicated\n", Files.readString(onBackup));
+            // what demo.env gives a script (and the console): the primary's admin API and its token
+            assertEquals(env.get("NODE0_ADMIN_URL"), env.get("NFSREPL_NODE"));
+            assertEquals("http://127.0.0.1:" + (base + 13), env.get("NODE1_ADMIN_URL"));
+            var status = new AdminClient(env.get("NFSREPL_NODE"), env.get("NFSREPL_TOKEN")).get("/api/v1/status");
+            assertEquals("primary", status.get("role").asText(), status.toString());
+            assertEquals("backup-1", status.get("exports").get(0).get("backups").get(0).get("name").asText());
+            assertEquals("backup", new AdminClient(env.get("NODE1_ADMIN_URL"), env.get("NFSREPL_TOKEN"))
+                    .get("/api/v1/status").get("role").asText());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(envFile)), "demo.env holds the admin token");
             try (ItRpcClient m = ItRpcClient.mount(bMount); ItRpcClient c = ItRpcClient.nfs(bNfs)) {
                 assertEquals(nfs3_prot.NFS3ERR_ROFS, c.create(m.mntOk("/export"), "nope", 0644).status,
                         "the backup serves its copy read-only");
@@ -86,6 +96,9 @@ class DemoIT {
                 awaitConverged(pNfs, pMount, bNfs, bMount);
                 assertTrue(Files.isDirectory(Path.of(env.get("NODE1_DIR")).resolve("while-away")));
             } finally {
+                var node = restarted.descendants().toList(); // the node, not only the shell around it
+                node.forEach(ProcessHandle::destroy);
+                node.forEach(h -> h.onExit().join());
                 restarted.destroy();
                 restarted.waitFor(60, TimeUnit.SECONDS);
             }
@@ -108,7 +121,7 @@ class DemoIT {
     /** The variables of demo.env, as bash sees them after sourcing it. */
     private static Map<String, String> source(Path envFile) throws Exception {
         String out = ItCommands.runOk(Duration.ofSeconds(10), "bash", "-c",
-                "set -a; . '" + envFile + "'; env -0 | grep -z -E '^(EXPORT_PATH|NODE)' | tr '\\0' '\\n'");
+                "set -a; . '" + envFile + "'; env -0 | grep -z -E '^(EXPORT_PATH|NODE|NFSREPL_)' | tr '\\0' '\\n'");
         Map<String, String> env = new HashMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');

@@ -31,16 +31,29 @@ final class ServerProcess implements AutoCloseable {
     static final Pattern READY = Pattern.compile("mount with: .*port=(\\d+),mountport=(\\d+)");
     private static final long START_TIMEOUT_MS = 90_000;
 
+    /** The line saying where the admin API listens (printed before the ready line). */
+    static final Pattern ADMIN = Pattern.compile("admin API on (http://\\S+) \\(token in (.+)\\)$");
+
     private final Process process;
     private final Path log;
     private final int nfsPort;
     private final int mountPort;
+    private final String[] admin;
 
-    private ServerProcess(Process process, Path log, int nfsPort, int mountPort) {
+    private ServerProcess(Process process, Path log, int nfsPort, int mountPort, String[] admin) {
         this.process = process;
         this.log = log;
         this.nfsPort = nfsPort;
         this.mountPort = mountPort;
+        this.admin = admin;
+    }
+
+    /** The node's admin API (URL and token), as it printed them. */
+    AdminClient admin() throws IOException {
+        if (admin[0] == null) {
+            throw new IllegalStateException("the node printed no admin API line; its log " + log + ":\n" + tail(log));
+        }
+        return new AdminClient(admin[0], Files.readAllLines(Path.of(admin[1])).get(0).strip());
     }
 
     /**
@@ -76,6 +89,9 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(mountPort));
         cmd.add("--no-portmap");
         cmd.addAll(List.of(extra));
+        if (!cmd.contains("--admin-port")) {
+            cmd.addAll(List.of("--admin-port", "0"));
+        }
         return launch(cmd, log, READY);
     }
 
@@ -93,6 +109,9 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("serve");
         cmd.add("--no-portmap");
         cmd.addAll(args);
+        if (!cmd.contains("--admin-port")) {
+            cmd.addAll(List.of("--admin-port", "0"));
+        }
         return launch(cmd, log, ready);
     }
 
@@ -102,6 +121,7 @@ final class ServerProcess implements AutoCloseable {
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process p = pb.start();
         CompletableFuture<int[]> started = new CompletableFuture<>();
+        String[] admin = new String[2];
         Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         w.write("==== " + String.join(" ", cmd) + "\n");
@@ -113,6 +133,11 @@ final class ServerProcess implements AutoCloseable {
                     w.write(line);
                     w.write('\n');
                     w.flush();
+                    Matcher a = ADMIN.matcher(line);
+                    if (a.find()) {
+                        admin[0] = a.group(1);
+                        admin[1] = a.group(2);
+                    }
                     Matcher m = ready.matcher(line);
                     if (!started.isDone() && m.find()) {
                         started.complete(new int[] {port(m.group(1)), port(m.group(2))});
@@ -128,7 +153,7 @@ final class ServerProcess implements AutoCloseable {
         drain.start();
         try {
             int[] ports = started.get(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return new ServerProcess(p, log, ports[0], ports[1]);
+            return new ServerProcess(p, log, ports[0], ports[1], admin);
         } catch (ExecutionException | TimeoutException e) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);

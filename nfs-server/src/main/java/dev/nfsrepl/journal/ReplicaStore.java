@@ -299,6 +299,16 @@ public final class ReplicaStore implements Replica, Closeable {
         return fs;
     }
 
+    /** Size of the receive journal's segments (0 before the first contact with the primary). */
+    public synchronized long journalBytes() {
+        return log == null ? 0 : log.bytes();
+    }
+
+    /** Whether a full resync is building a new copy now. */
+    public synchronized boolean resyncing() {
+        return staging != null;
+    }
+
     /** The receiver, or null before the first contact with the primary. */
     public synchronized Receiver receiver() {
         return receiver;

@@ -22,7 +22,9 @@ import java.util.TreeMap;
 
 /**
  * A description of a tree as seen through {@link FileSystem}: for every path, its type, FileId
- * (hard links share one), mode, owner, size, mtime, symlink target and a SHA-256 of its content.
+ * (hard links share one), mode, owner, size (not a directory's: that is the local file system's
+ * business, and differs between copies with different histories), mtime, symlink target and a
+ * SHA-256 of its content.
  * A symlink's mtime counts to the microsecond: java.nio sets a link's own times with lutimes(3),
  * so one made outside the server (nanoseconds) is copied to the microsecond.
  * Two trees are equal when their descriptions are; {@link #lines} shows where they differ. Atimes
@@ -103,6 +105,11 @@ public final class TreeDigest {
         return out;
     }
 
+    /** The lines (of {@link #lines}) of directory {@code dir}'s own entries, in name order. */
+    public static List<String> entriesOf(List<String> lines, String dir) {
+        return entriesByDirectory(lines).getOrDefault(dir, List.of());
+    }
+
     private static Map<String, List<String>> entriesByDirectory(List<String> lines) {
         Map<String, List<String>> entries = new TreeMap<>();
         for (String line : lines) {
@@ -165,7 +172,7 @@ public final class TreeDigest {
         sb.append(a.type()).append(" id=").append(Long.toHexString(a.fileId()))
                 .append(" mode=").append(Integer.toOctalString(a.mode()))
                 .append(" owner=").append(a.uid()).append(':').append(a.gid())
-                .append(" size=").append(a.size())
+                .append(a.type() == FileType.DIRECTORY ? "" : " size=" + a.size())
                 .append(" mtime=").append(a.type() == FileType.SYMLINK ? a.mtimeNanos() / 1000 * 1000 : a.mtimeNanos());
         if (a.type() == FileType.SYMLINK) {
             sb.append(" -> ").append(fs.readlink(Identity.ROOT, id));

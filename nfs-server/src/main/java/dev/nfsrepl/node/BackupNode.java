@@ -5,7 +5,13 @@ import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.journal.ReplicaStore;
 import dev.nfsrepl.replication.ship.ReplicaServer;
 import dev.nfsrepl.replication.wire.SyncKey;
+import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.node.admin.NodeStatus;
+import dev.nfsrepl.node.admin.NodeView;
+import dev.nfsrepl.replication.ship.Receiver;
+import dev.nfsrepl.replication.wire.Ack;
 import java.io.Closeable;
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * journal and applies them to its copy ({@link ReplicaStore}), flushes the copy and advances its
  * applied point at each checkpoint, and serves the copy read-only over NFS once it has one.
  */
-final class BackupNode implements Closeable {
+final class BackupNode implements Closeable, NodeView {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupNode.class);
 
@@ -34,7 +40,10 @@ final class BackupNode implements Closeable {
             new ThreadFactoryBuilder().setNameFormat("nfsrepl-replica-checkpoint").setDaemon(true).build());
     private NfsServer nfs;
 
-    BackupNode(ServerConfig config, SyncKey key, int replicationPort, Clock clock) {
+    private final String name;
+
+    BackupNode(String name, ServerConfig config, SyncKey key, int replicationPort, Clock clock) {
+        this.name = name;
         this.config = config;
         this.clock = clock;
         Path dir = config.journal().dir().resolve(NfsServer.exportKey(config.export()));
@@ -78,7 +87,7 @@ final class BackupNode implements Closeable {
             nfs = new NfsServer(config.withJournal(null), clock).serving(fs).start();
             System.out.println("nfsrepl: backup copy served read-only; mount with: mount -t nfs -o ro,vers=3,proto=tcp,port="
                     + nfs.nfsPort() + ",mountport=" + nfs.mountPort() + ",mountproto=tcp " + config.bind() + ":"
-                    + (config.pseudoPath() != null ? config.pseudoPath() : config.export()) + " /mnt");
+                    + exportPath() + " /mnt");
         } catch (IOException e) {
             LOG.error("cannot serve the backup copy {} over NFS (replication goes on): {}", config.export(), e.getMessage());
         }
@@ -94,6 +103,32 @@ final class BackupNode implements Closeable {
             }
             nfs = null;
         }
+    }
+
+    @Override
+    public NodeStatus status() {
+        LocalFileSystem fs = store.fileSystem();
+        Receiver rx = store.receiver();
+        Ack at = rx == null ? new Ack(0, 0) : rx.position();
+        String diverged = rx == null ? null : rx.diverged();
+        String state = store.resyncing() ? "RESYNCING" : rx == null ? "WAITING" : diverged != null ? "DIVERGED"
+                : "APPLYING";
+        String path = exportPath();
+        int epoch = fs == null ? 0 : fs.epoch();
+        NodeStatus.Export e = new NodeStatus.Export(path, config.export().toString(), epoch, at.durable(),
+                at.applied(), store.journalBytes(), null, new NodeStatus.Replica(state, at.durable(), at.applied(),
+                rx == null ? 0 : rx.commitPoint(), diverged));
+        return new NodeStatus(name, "backup", epoch, at.durable(), List.of(e));
+    }
+
+    @Override
+    public FileSystem tree(String exportPath) {
+        return exportPath == null || exportPath.equals(exportPath()) ? store.fileSystem() : null;
+    }
+
+    /** The path clients mount. */
+    private String exportPath() {
+        return config.pseudoPath() != null ? config.pseudoPath() : config.export().normalize().toString();
     }
 
     synchronized NfsServer nfs() {

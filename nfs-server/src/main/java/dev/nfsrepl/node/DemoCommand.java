@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.nfsrepl.node.admin.AdminToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,16 +20,20 @@ import picocli.CommandLine.Option;
  * {@code nfsrepl demo}: a primary and K backups on loopback, each node its own process, with data
  * under {@code DIR/primary}, {@code DIR/backup-1}, … (each with {@code export/}, {@code state/},
  * {@code journal/} and the node's {@code node.log}). Node k's NFS port is {@code base + 10k}, its
- * MOUNT port the next one, its replication port the one after. Writes {@code DIR/demo.env} (grammar
- * below) and runs until stopped (SIGTERM or Ctrl-C stops every node).
+ * MOUNT port the next one, its replication port the one after, its admin API's port the one after
+ * that. Every node takes the admin token in {@code DIR/admin.token}. Writes {@code DIR/demo.env}
+ * (grammar below; mode 0600, as it holds the token) and runs until stopped (SIGTERM or Ctrl-C stops
+ * every node).
  * <pre>
  *   demo.env := line*            ; shell syntax: NAME='value' (single quotes, ' written as '\'')
  *   EXPORT_PATH                  ; the path clients mount, the same on every node
  *   NODE_COUNT                   ; 1 + K
  *   NODEk_NAME NODEk_ROLE NODEk_NFS_PORT NODEk_MOUNT_PORT NODEk_REPLICATION_PORT
  *   NODEk_DIR                    ; the exported directory (what clients see)
+ *   NODEk_ADMIN_URL              ; http://127.0.0.1:PORT, the node's admin API
  *   NODEk_LOG NODEk_PID
  *   NODEk_CMD                    ; the command that starts node k again
+ *   NFSREPL_NODE NFSREPL_TOKEN   ; the primary's admin API and the token (what the console reads)
  * </pre>
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -60,6 +65,10 @@ final class DemoCommand implements Callable<Integer> {
             return nfsPort + 2;
         }
 
+        String adminUrl() {
+            return "http://127.0.0.1:" + (nfsPort + 3);
+        }
+
         Path log() {
             return home.resolve("node.log");
         }
@@ -70,6 +79,8 @@ final class DemoCommand implements Callable<Integer> {
         Path root = dir.toAbsolutePath().normalize();
         Files.createDirectories(root);
         Path key = syncKey(root);
+        Path tokenFile = root.resolve("admin.token");
+        AdminToken.loadOrCreate(tokenFile);
         List<Node> nodes = new ArrayList<>();
         for (int k = 0; k <= backups; k++) {
             String name = k == 0 ? "primary" : "backup-" + k;
@@ -79,7 +90,8 @@ final class DemoCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("--name", name, "--export", home.resolve("export").toString(),
                     "--export-as", EXPORT_PATH, "--state-dir", home.resolve("state").toString(), "--journal",
                     home.resolve("journal").toString(), "--nfs-port", Integer.toString(port), "--mount-port",
-                    Integer.toString(port + 1), "--no-portmap", "--sync-key-file", key.toString()));
+                    Integer.toString(port + 1), "--no-portmap", "--sync-key-file", key.toString(), "--admin-port",
+                    Integer.toString(port + 3), "--admin-token-file", tokenFile.toString()));
             if (k == 0) {
                 args.addAll(List.of("--replication-mode", mode));
                 for (int b = 1; b <= backups; b++) {
@@ -101,11 +113,18 @@ final class DemoCommand implements Callable<Integer> {
             awaitLine(n, p, i == 0 ? "mount with:" : "listening for its primary");
         }
         Path env = root.resolve("demo.env");
-        Files.writeString(env, env(nodes, running), StandardCharsets.UTF_8);
+        Path tmp = root.resolve("demo.env.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, env(nodes, running, Files.readAllLines(tokenFile).get(0).strip()),
+                StandardCharsets.UTF_8);
+        Files.move(tmp, env, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Node primary = nodes.get(0);
         System.out.println("nfsrepl demo: primary and " + backups + " backup(s) running; data under " + root);
         System.out.println("  mount with: mount -t nfs -o vers=3,proto=tcp,port=" + primary.nfsPort() + ",mountport="
                 + primary.mountPort() + ",mountproto=tcp,nolock 127.0.0.1:" + EXPORT_PATH + " /mnt");
+        System.out.println("  admin API: " + primary.adminUrl() + "/api/v1/status (token in " + tokenFile + ")");
         System.out.println("  nodes and ports: " + env + "; logs: DIR/<node>/node.log; Ctrl-C stops every node");
         for (Process p : running) {
             p.waitFor();
@@ -148,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String env(List<Node> nodes, List<Process> started) {
+    private static String env(List<Node> nodes, List<Process> started, String token) {
         StringBuilder sb = new StringBuilder("# written by nfsrepl demo\n");
         line(sb, "EXPORT_PATH", EXPORT_PATH);
         line(sb, "NODE_COUNT", Integer.toString(nodes.size()));
@@ -161,10 +180,13 @@ final class DemoCommand implements Callable<Integer> {
             line(sb, p + "MOUNT_PORT", Integer.toString(n.mountPort()));
             line(sb, p + "REPLICATION_PORT", Integer.toString(n.replicationPort()));
             line(sb, p + "DIR", n.home().resolve("export").toString());
+            line(sb, p + "ADMIN_URL", n.adminUrl());
             line(sb, p + "LOG", n.log().toString());
             line(sb, p + "PID", Long.toString(started.get(nodes.size() - 1 - k).pid()));
             line(sb, p + "CMD", String.join(" ", n.command().stream().map(DemoCommand::quote).toList()));
         }
+        line(sb, "NFSREPL_NODE", nodes.get(0).adminUrl());
+        line(sb, "NFSREPL_TOKEN", token);
         return sb.toString();
     }
 

@@ -10,6 +10,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import dev.nfsrepl.journal.JournalConfig;
+import dev.nfsrepl.node.admin.AdminServer;
+import dev.nfsrepl.node.admin.AdminToken;
+import dev.nfsrepl.node.admin.NodeView;
 import dev.nfsrepl.replication.log.LogConfig;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +119,15 @@ public final class Main {
                         + "(default: ${DEFAULT-VALUE}); recovery after a crash re-applies at most this much.")
         long journalCheckpointSeconds;
 
+        @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT,
+                description = "Port of the admin API, HTTP + JSON (default: ${DEFAULT-VALUE}; 0 picks a free port; "
+                        + "-1: no admin API).")
+        int adminPort;
+
+        @Option(names = "--admin-token-file", paramLabel = "FILE", description = "The admin API's token, its first "
+                + "line (default: STATE_DIR/admin.token, created with a random token, mode 0600, if missing).")
+        Path adminTokenFile;
+
         @Override
         public Integer call() throws Exception {
             if (export == null && exportsFile == null) {
@@ -155,7 +167,11 @@ public final class Main {
                 });
             }
             server.start();
+            AdminServer admin = startAdmin(cfg, new PrimaryView(repl.nodeName(), server, replications));
             CountDownLatch stopped = stopOnSignal(() -> {
+                if (admin != null) {
+                    admin.close();
+                }
                 for (PrimaryReplication r : replications) {
                     r.close();
                 }
@@ -186,11 +202,29 @@ public final class Main {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "a backup needs --export DIR (its copy) and --journal JDIR (its receive journal)");
             }
-            BackupNode node = new BackupNode(cfg, repl.key(), repl.replicationPort, Clock.systemUTC()).start();
+            BackupNode node = new BackupNode(repl.nodeName(), cfg, repl.key(), repl.replicationPort,
+                    Clock.systemUTC()).start();
+            AdminServer admin = startAdmin(cfg, node);
             System.out.println("nfsrepl: backup " + repl.nodeName() + " listening for its primary on " + bind + ":"
                     + node.replicationPort());
-            stopOnSignal(node).await();
+            stopOnSignal(() -> {
+                if (admin != null) {
+                    admin.close();
+                }
+                node.close();
+            }).await();
             return 0;
+        }
+
+        /** Starts the admin API (unless --admin-port is -1) and says where it is. */
+        private AdminServer startAdmin(ServerConfig cfg, NodeView view) throws java.io.IOException {
+            if (adminPort < 0) {
+                return null;
+            }
+            Path tokenFile = adminTokenFile != null ? adminTokenFile : cfg.stateDir().resolve("admin.token");
+            AdminServer admin = new AdminServer(bind, adminPort, AdminToken.loadOrCreate(tokenFile), view).start();
+            System.out.println("nfsrepl: admin API on " + admin.url() + " (token in " + tokenFile + ")");
+            return admin;
         }
 
         /** Closes {@code node} on SIGTERM/SIGINT; the latch opens once it is closed. */

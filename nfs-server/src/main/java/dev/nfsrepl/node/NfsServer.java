@@ -217,6 +217,16 @@ public final class NfsServer implements Closeable {
         return (mountSvc == null ? nfsSvc : mountSvc).getInetSocketAddress(IpProtocolType.TCP).getPort();
     }
 
+    /** The journal of the export of {@code localDir}, or null when it has none (or is not served). */
+    Journal journal(Path localDir) {
+        return journals.get(localDir);
+    }
+
+    /** The tree (undecorated) of the export of {@code localDir}, or null when it is not served. */
+    synchronized LocalFileSystem tree(Path localDir) {
+        return open.get(localDir);
+    }
+
     public Iterable<ExportedFs> exports() {
         return table.all();
     }

@@ -29,12 +29,14 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryReplication.class);
 
+    private final Journal journal;
     private final ReplicationGroup group;
     private final ReplicationOptions options;
     private final int needed;
     private final AtomicLong lastWarning = new AtomicLong();
 
     PrimaryReplication(Journal journal, ReplicationOptions options, SyncKey key, Clock clock) throws IOException {
+        this.journal = journal;
         this.options = options;
         Hello hello = new Hello(journal.tree().rootId(), journal.tree().generation());
         List<BackupLink.Target> targets = options.parsedPeers().stream()
@@ -72,6 +74,10 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
 
     ReplicationGroup group() {
         return group;
+    }
+
+    Journal journal() {
+        return journal;
     }
 
     @Override

@@ -40,4 +40,5 @@ public record ServerConfig(Path export, Path exportsFile, Path stateDir, String 
     public static final int DEFAULT_NFS_PORT = 2049;
     public static final int DEFAULT_MOUNT_PORT = 20048;
     public static final int DEFAULT_WORKERS = 32;
+    public static final int DEFAULT_ADMIN_PORT = 20051;
 }

@@ -92,6 +92,7 @@ public final class BackupLink implements Closeable {
     private final Bootstrap bootstrap;
     private final ScheduledExecutorService thread;
     private volatile SegmentLog spill; // read by spilling() from any thread
+    private volatile boolean backupDiverged; // the backup's last ACK said its applying stopped
     private Channel channel;
     private boolean positionKnown;
 
@@ -181,13 +182,14 @@ public final class BackupLink implements Closeable {
 
     /** What a link reports about its backup. */
     public record Status(String name, String address, LinkMachine.State state, long acked, long applied, boolean spilling,
-                         boolean needsResync, String why) {
+                         long spillBytes, boolean needsResync, boolean diverged, String why) {
     }
 
     /** A snapshot for status displays (read without the link's thread: values may be a moment apart). */
     public Status status() {
-        return new Status(name, where, machine.state(), machine.acked(),
-                machine.applied(), spill != null, machine.needsResync(), machine.why());
+        SegmentLog s = spill;
+        return new Status(name, where, machine.state(), machine.acked(), machine.applied(), s != null,
+                s == null ? 0 : s.bytes(), machine.needsResync(), backupDiverged, machine.why());
     }
 
     /** Whether a spill file exists for this backup. */
@@ -391,6 +393,11 @@ public final class BackupLink implements Closeable {
                     throw new RecordFormatException("unexpected " + f.type() + " frame");
                 }
                 a = Ack.decode(f.payload());
+                if (a.diverged() && !backupDiverged) {
+                    LOG.error("replication to {}: the backup reports DIVERGED (applying stopped at #{}; it keeps "
+                            + "receiving); see its log", name, a.applied());
+                }
+                backupDiverged = a.diverged();
             } catch (RecordFormatException e) {
                 LOG.warn("replication to {}: {}; closing", name, e.getMessage());
                 ctx.close();

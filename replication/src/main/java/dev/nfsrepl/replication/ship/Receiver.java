@@ -74,7 +74,7 @@ public final class Receiver implements Closeable {
     /** What this backup holds durably and has applied (sent after the handshake and after each batch). */
     public Ack position() {
         long held = held();
-        return new Ack(held, Math.min(applied, held));
+        return new Ack(held, Math.min(applied, held), diverged != null);
     }
 
     private long held() {

@@ -5,27 +5,39 @@ import java.nio.ByteBuffer;
 
 /**
  * The payload of an ACK frame: the backup holds every record up to {@code durable} on stable
- * storage and has applied those up to {@code applied} (cumulative).
+ * storage and has applied those up to {@code applied} (cumulative); {@code diverged} says that its
+ * applying stopped on a record it could not apply (it keeps receiving).
  * <pre>
- *   ack := durable:u64be applied:u64be
+ *   ack   := durable:u64be applied:u64be flags:u8
+ *   flags := bit 0: diverged; other bits zero
  * </pre>
  */
-public record Ack(long durable, long applied) {
+public record Ack(long durable, long applied, boolean diverged) {
+
+    private static final int BYTES = 17;
+    private static final int DIVERGED = 1;
+
+    public Ack(long durable, long applied) {
+        this(durable, applied, false);
+    }
 
     public byte[] encode() {
-        return ByteBuffer.allocate(16).putLong(durable).putLong(applied).array();
+        return ByteBuffer.allocate(BYTES).putLong(durable).putLong(applied).put((byte) (diverged ? DIVERGED : 0))
+                .array();
     }
 
     public static Ack decode(byte[] payload) {
-        if (payload.length != 16) {
-            throw new RecordFormatException("ACK of " + payload.length + " bytes, not 16");
+        if (payload.length != BYTES) {
+            throw new RecordFormatException("ACK of " + payload.length + " bytes, not " + BYTES);
         }
         ByteBuffer b = ByteBuffer.wrap(payload);
         long durable = b.getLong();
         long applied = b.getLong();
-        if (durable < 0 || applied < 0 || applied > durable) {
-            throw new RecordFormatException("ACK says durable #" + durable + ", applied #" + applied);
+        int flags = b.get() & 0xff;
+        if (durable < 0 || applied < 0 || applied > durable || (flags & ~DIVERGED) != 0) {
+            throw new RecordFormatException("ACK says durable #" + durable + ", applied #" + applied + ", flags "
+                    + flags);
         }
-        return new Ack(durable, applied);
+        return new Ack(durable, applied, (flags & DIVERGED) != 0);
     }
 }

@@ -23,8 +23,8 @@ import java.security.SecureRandom;
  */
 final class Handshake {
 
-    /** The protocol version this build speaks. */
-    static final int VERSION = 1;
+    /** The protocol version this build speaks (2: ACK carries flags). */
+    static final int VERSION = 2;
     static final int NONCE_BYTES = 32;
     private static final int PROOF_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -85,7 +85,7 @@ class ReceiverTest {
             waitFor(() -> rx.diverged() != null, "applying stops");
             assertEquals(2, rx.applied(), "never skipped past #3");
             assertTrue(rx.diverged().contains("#3") || rx.diverged().contains("3"), rx.diverged());
-            assertEquals(new Ack(7, 2), rx.receive(batch(6, 2, 7)), "still stored and acknowledged");
+            assertEquals(new Ack(7, 2, true), rx.receive(batch(6, 2, 7)), "still stored, and acknowledged as DIVERGED");
         }
     }
 

@@ -62,6 +62,7 @@ public class BatchTest {
         assertEquals(b.records(), back.records());
         assertEquals(41, back.commitSeq());
         assertEquals(new Ack(69, 41), Ack.decode(new Ack(69, 41).encode()));
+        assertEquals(new Ack(69, 41, true), Ack.decode(new Ack(69, 41, true).encode()));
     }
 
     @Test
@@ -83,6 +84,10 @@ public class BatchTest {
         RecordFormatException e = assertThrows(RecordFormatException.class, () -> Batch.decode(lying));
         assertTrue(e.getMessage().length() > 0);
         assertThrows(RecordFormatException.class, () -> Ack.decode(new byte[15]));
+        assertThrows(RecordFormatException.class, () -> Ack.decode(new byte[16]), "an ACK of protocol version 1");
+        byte[] unknownFlag = new Ack(3, 2).encode();
+        unknownFlag[16] = 2;
+        assertThrows(RecordFormatException.class, () -> Ack.decode(unknownFlag), "a flag this version does not know");
         assertThrows(RecordFormatException.class, () -> Ack.decode(new Ack(3, 5).encode()), "applied beyond durable");
     }
 

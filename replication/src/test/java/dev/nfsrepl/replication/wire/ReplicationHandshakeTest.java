@@ -199,14 +199,14 @@ class ReplicationHandshakeTest {
         challenge.release();
         byte[] auth = Handshake.auth(KEY, nonceB, Handshake.nonce(), "primary-from-the-future");
         auth[0] = 0;
-        auth[1] = 2; // version 2
+        auth[1] = (byte) (Handshake.VERSION + 1); // a version from the future
         EmbeddedChannel raw = new EmbeddedChannel(new io.netty.handler.codec.LengthFieldPrepender(4), new FrameCodec(true));
         raw.writeOutbound(new Frame(Frame.Type.AUTH, auth));
         pump(raw, b);
         assertFalse(b.isOpen());
         ByteBuf refused = written(b);
         String text = refused.toString(refused.readerIndex() + 5, refused.readableBytes() - 5, StandardCharsets.UTF_8);
-        assertTrue(text.contains("protocol version 2"), text);
+        assertTrue(text.contains("protocol version " + (Handshake.VERSION + 1)), text);
     }
 
     @Test

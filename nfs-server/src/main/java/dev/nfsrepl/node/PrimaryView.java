@@ -1,0 +1,58 @@
+package dev.nfsrepl.node;
+
+import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.journal.Journal;
+import dev.nfsrepl.nfs.ExportedFs;
+import dev.nfsrepl.node.admin.NodeStatus;
+import dev.nfsrepl.node.admin.NodeView;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A primary (or a node without backups) as the admin API sees it: its exports, journals and backups. */
+final class PrimaryView implements NodeView {
+
+    private final String name;
+    private final NfsServer server;
+    private final List<PrimaryReplication> replications;
+
+    PrimaryView(String name, NfsServer server, List<PrimaryReplication> replications) {
+        this.name = name;
+        this.server = server;
+        this.replications = replications;
+    }
+
+    @Override
+    public NodeStatus status() {
+        List<NodeStatus.Export> exports = new ArrayList<>();
+        for (ExportedFs e : server.exports()) {
+            LocalFileSystem tree = server.tree(e.export().localDir());
+            Journal j = server.journal(e.export().localDir());
+            long last = j == null ? 0 : j.log().lastSeq();
+            List<NodeStatus.Backup> backups = new ArrayList<>();
+            for (PrimaryReplication r : replications) {
+                if (r.journal() == j) {
+                    r.group().status().forEach(s -> backups.add(NodeStatus.backup(s, last)));
+                }
+            }
+            exports.add(new NodeStatus.Export(e.export().pseudoPath(), e.export().localDir().toString(),
+                    tree == null ? 0 : tree.epoch(), last, j == null ? 0 : j.appliedPoint(),
+                    j == null ? 0 : j.log().bytes(), backups, null));
+        }
+        NodeStatus.Export first = exports.isEmpty() ? null : exports.get(0);
+        return new NodeStatus(name, "primary", first == null ? 0 : first.epoch(), first == null ? 0 : first.lastSeq(),
+                exports);
+    }
+
+    @Override
+    public FileSystem tree(String exportPath) {
+        List<ExportedFs> all = new ArrayList<>();
+        server.exports().forEach(all::add);
+        for (ExportedFs e : all) {
+            if (exportPath == null ? all.size() == 1 : e.export().pseudoPath().equals(exportPath)) {
+                return server.tree(e.export().localDir());
+            }
+        }
+        return null;
+    }
+}

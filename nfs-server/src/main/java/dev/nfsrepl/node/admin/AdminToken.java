@@ -1,0 +1,52 @@
+package dev.nfsrepl.node.admin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The secret that admin API callers present as {@code Authorization: Bearer TOKEN}: the first line
+ * of a file (surrounding blanks ignored). {@link #loadOrCreate} writes a random one (mode 0600)
+ * when the file does not exist yet.
+ */
+public final class AdminToken {
+
+    private final byte[] secret;
+
+    private AdminToken(String token) {
+        this.secret = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static AdminToken loadOrCreate(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, HexFormat.of().formatHex(random) + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+        if (first.length() < 16) {
+            throw new IOException("admin token file " + file + ": the token (its first line) must have at least 16 "
+                    + "characters");
+        }
+        return new AdminToken(first);
+    }
+
+    /** Whether an {@code Authorization} header value presents this token (compared in constant time). */
+    boolean accepts(String authorization) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, secret);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.nfsrepl.node.admin;
+
+import dev.nfsrepl.replication.ship.BackupLink;
+import java.util.List;
+
+/**
+ * What {@code GET /api/v1/status} returns (as JSON, these names): the node, its role, and per
+ * export either its journal and its backups (a primary) or its copy (a backup). {@code epoch} and
+ * {@code lastSeq} at the top are those of the first export (the demo's only one).
+ */
+public record NodeStatus(String node, String role, int epoch, long lastSeq, List<Export> exports) {
+
+    /**
+     * One export. {@code lastSeq}: the newest record of its journal (a backup: the newest it
+     * received); {@code appliedSeq}: the journal's applied point (checkpointed) on a primary, the
+     * newest record applied on a backup. {@code backups} for a primary, {@code replica} for a backup.
+     */
+    public record Export(String path, String dir, int epoch, long lastSeq, long appliedSeq, long journalBytes,
+                         List<Backup> backups, Replica replica) {
+    }
+
+    /** A primary's view of one backup (see {@link BackupLink.Status}); {@code lagRecords} = lastSeq − acked. */
+    public record Backup(String name, String address, String state, long acked, long applied, long lagRecords,
+                         boolean spilling, long spillBytes, boolean needsResync, boolean diverged, String why) {
+
+        static Backup of(BackupLink.Status s, long lastSeq) {
+            return new Backup(s.name(), s.address(), s.state().name(), s.acked(), s.applied(),
+                    Math.max(0, lastSeq - s.acked()), s.spilling(), s.spillBytes(), s.needsResync(), s.diverged(),
+                    s.why());
+        }
+    }
+
+    /**
+     * A backup's copy. {@code state}: WAITING (no contact with a primary yet), RESYNCING (a full
+     * resync is being received), APPLYING (applying up to the commit point), DIVERGED (applying
+     * stopped: {@code diverged} says on what; records are still received).
+     */
+    public record Replica(String state, long received, long applied, long commitPoint, String diverged) {
+    }
+
+    public static Backup backup(BackupLink.Status s, long lastSeq) {
+        return Backup.of(s, lastSeq);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.nfsrepl.node.admin;
+
+import dev.nfsrepl.fs.FileSystem;
+
+/** What the admin API asks of a node: its status and the tree of an export. */
+public interface NodeView {
+
+    /** A snapshot of the node (values read a moment apart, without stopping anything). */
+    NodeStatus status();
+
+    /**
+     * The tree of the export clients mount at {@code exportPath} (null: the node's only export), read
+     * as root; null when the node has no such export, or (a backup) no copy yet.
+     */
+    FileSystem tree(String exportPath);
+}
