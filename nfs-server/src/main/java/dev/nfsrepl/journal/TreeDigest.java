@@ -35,6 +35,26 @@ public final class TreeDigest {
     private TreeDigest() {
     }
 
+    /**
+     * A name as it appears in the paths of {@link #lines}: a backslash, a blank, a control
+     * character or a non-ASCII byte written as {@code \\ooo} (octal, as /proc/mounts does), so that a
+     * line's path ends at its first blank.
+     */
+    public static String escape(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '\\' || c <= ' ' || c >= 0x7f) {
+                sb.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + ((c >> 3) & 7)))
+                        .append((char) ('0' + (c & 7)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One line per object, sorted by path (names {@link #escape escaped}): the path, then its description. */
     public static List<String> lines(FileSystem fs) throws FsException {
         TreeMap<String, String> out = new TreeMap<>();
         walk(fs, fs.rootId(), "", out);
@@ -147,7 +167,7 @@ public final class TreeDigest {
                 if (e.name().equals(".") || e.name().equals("..")) {
                     continue;
                 }
-                String p = path + "/" + e.name();
+                String p = path + "/" + escape(e.name());
                 Attr a;
                 try {
                     a = fs.getattr(e.fileId());

@@ -2,6 +2,7 @@ package dev.nfsrepl.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import java.nio.file.Files;
@@ -41,6 +42,25 @@ class TreeDigestTest {
         List<String> missing = new ArrayList<>(lines);
         missing.removeIf(l -> l.startsWith("/x/y"));
         assertEquals(List.of("/x"), TreeDigest.whereTheyDiffer(lines, missing), "a missing directory shows in its parent");
+    }
+
+    @Test
+    void namesWithBlanksAndBackslashesStayInTheirDirectory() throws Exception {
+        Path export = Files.createDirectories(tmp.resolve("export"));
+        Files.createDirectories(export.resolve("my dir/sub dir"));
+        Files.writeString(export.resolve("my dir/sub dir/a file"), "x");
+        Files.writeString(export.resolve("my dir/back\\slash"), "y");
+        Files.writeString(export.resolve("my dir/caf\u00e9\nnewline"), "z");
+        List<String> lines;
+        try (LocalFileSystem fs = new LocalFileSystem(export, tmp.resolve("state"), Clock.systemUTC()).start()) {
+            lines = TreeDigest.lines(fs);
+        }
+        assertEquals(List.of("/", "/my\\040dir", "/my\\040dir/sub\\040dir"),
+                List.copyOf(TreeDigest.byDirectory(lines).keySet()), "a name's blank does not end its path");
+        assertEquals(3, TreeDigest.entriesOf(lines, "/my\\040dir").size(), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("/my\\040dir/back\\134slash REGULAR")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("/my\\040dir/caf\\303\\251\\012newline REGULAR")),
+                lines.toString());
     }
 
     private static List<String> replace(List<String> lines, String path, String what, String with) {

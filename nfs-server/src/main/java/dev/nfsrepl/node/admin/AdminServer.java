@@ -110,7 +110,7 @@ public final class AdminServer implements Closeable {
         }
         List<String> lines = TreeDigest.lines(fs);
         SortedMap<String, String> dirs = TreeDigest.byDirectory(lines);
-        String dir = ctx.queryParam("dir");
+        String dir = ctx.queryParam("dir") == null ? null : escapePath(ctx.queryParam("dir"));
         List<String> entries = null;
         if (dir != null) {
             if (!dirs.containsKey(dir)) {
@@ -119,6 +119,17 @@ public final class AdminServer implements Closeable {
             entries = TreeDigest.entriesOf(lines, dir);
         }
         return new Digest(export, dirs.get("/"), lines.size(), dirs, dir, entries);
+    }
+
+    /** A path as {@link TreeDigest#lines} writes it: each name escaped; "/" the root. */
+    private static String escapePath(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : path.split("/")) {
+            if (!name.isEmpty()) {
+                sb.append('/').append(TreeDigest.escape(name));
+            }
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
     }
 
     private static void error(Context ctx, HttpStatus status, String message) {

@@ -4,6 +4,7 @@ import dev.nfsrepl.replication.log.LogConfig;
 import dev.nfsrepl.replication.log.LogCursor;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
+import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.record.RecordFormatException;
 import dev.nfsrepl.replication.wire.Ack;
@@ -325,8 +326,10 @@ public final class BackupLink implements Closeable {
         long[] counts = {0, 0};
         tree.walk(start, op -> {
             parts.add(new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op));
-            counts[0]++;
-            if (op instanceof dev.nfsrepl.replication.record.Op.Write w) {
+            if (op instanceof Op.Mkdir || op instanceof Op.Create || op instanceof Op.Symlink
+                    || op instanceof Op.Mknod || op instanceof Op.Link) {
+                counts[0]++; // an object, or a further name of one (not every op, as it counted before)
+            } else if (op instanceof Op.Write w) {
                 counts[1] += w.data().remaining();
             }
         });
