@@ -30,36 +30,22 @@ class AdminIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private ServerProcess primary;
-    private ServerProcess backup;
+    private TestCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (primary != null) {
-            primary.close();
-        }
-        if (backup != null) {
-            backup.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void statusDigestsMetricsAndADivergedBackup() throws Exception {
         Path b = tmp.resolve("b");
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(b);
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        Path log = tmp.resolve("nodes.log");
-        int replicationPort = NfsTreeDigest.freePort();
-        backup = ServerProcess.startNode(List.of("--role", "backup", "--name", "b1", "--export", b.toString(),
-                "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
-                "--nfs-port", "0", "--mount-port", "0", "--replication-port", Integer.toString(replicationPort),
-                "--sync-key-file", tmp.resolve("key").toString(), "--export-as", "/export"), log,
-                ServerProcess.BACKUP_READY);
-        primary = ServerProcess.startNode(List.of("--name", "p", "--export", tmp.resolve("p").toString(),
-                "--state-dir", tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(),
-                "--nfs-port", "0", "--mount-port", "0", "--peer", "b1=127.0.0.1:" + replicationPort,
-                "--sync-key-file", tmp.resolve("key").toString(), "--export-as", "/export"), log, ServerProcess.READY);
+        cluster = new TestCluster(tmp, List.of(), List.of());
+        cluster.start();
+        ServerProcess primary = cluster.primary();
+        ServerProcess backup = cluster.backup();
         AdminClient pa = primary.admin();
         AdminClient ba = backup.admin();
 
@@ -182,12 +168,8 @@ class AdminIT {
     }
 
     private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + DEADLINE + ": " + what);
-            }
-            Thread.sleep(100); // polling interval of the wait, not a synchronisation
+        if (!Await.within(DEADLINE, condition)) {
+            throw new AssertionError("not within " + DEADLINE + ": " + what);
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,16 +24,12 @@ class BadPeerIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private ServerProcess primary;
-    private ServerProcess backup;
+    private TestCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (primary != null) {
-            primary.close();
-        }
-        if (backup != null) {
-            backup.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -53,22 +48,10 @@ class BadPeerIT {
 
     @Test
     void strangersAreDisconnectedAndReplicationGoesOn() throws Exception {
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        Path log = tmp.resolve("nodes.log");
-        int bNfs = NfsTreeDigest.freePort();
-        int bMount = NfsTreeDigest.freePort();
-        int repl = NfsTreeDigest.freePort();
-        backup = ServerProcess.startNode(List.of("--role", "backup", "--export", tmp.resolve("b").toString(),
-                "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
-                "--nfs-port", Integer.toString(bNfs), "--mount-port", Integer.toString(bMount), "--replication-port",
-                Integer.toString(repl), "--sync-key-file", tmp.resolve("key").toString(), "--export-as", "/export"), log,
-                ServerProcess.BACKUP_READY);
-        primary = ServerProcess.startNode(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
-                tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(), "--nfs-port", "0",
-                "--mount-port", "0", "--peer", "b1=127.0.0.1:" + repl, "--sync-key-file", tmp.resolve("key").toString(),
-                "--export-as", "/export"), log, ServerProcess.READY);
+        cluster = new TestCluster(tmp, List.of(), List.of());
+        cluster.start();
+        ServerProcess primary = cluster.primary();
+        int repl = cluster.replicationPort();
         try (ItRpcClient m = ItRpcClient.mount(primary.mountPort()); ItRpcClient c = ItRpcClient.nfs(primary.nfsPort());
              Socket garbage = new Socket("127.0.0.1", repl); Socket huge = new Socket("127.0.0.1", repl)) {
             byte[] root = m.mntOk("/export");
@@ -87,7 +70,8 @@ class BadPeerIT {
             assertTrue(closedByPeer(huge), "the backup drops a peer announcing a 2 GiB frame");
             assertEquals(0, c.getattr(root).status, "the primary still serves");
         }
-        assertNull(NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), bNfs, bMount, "/export",
+        assertNull(NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), cluster.backupNfsPort(),
+                cluster.backupMountPort(), TestCluster.EXPORT_AS,
                 Duration.ofSeconds(60)), "replication went on");
     }
 }

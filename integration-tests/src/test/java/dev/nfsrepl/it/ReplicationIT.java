@@ -27,76 +27,45 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicationIT {
 
-    private static final String EXPORT_AS = "/export";
+    private static final String EXPORT_AS = TestCluster.EXPORT_AS;
     private static final Duration CONVERGE = Duration.ofSeconds(120);
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // nodes.log and the trees tell why
     Path tmp;
 
-    private ServerProcess primary;
-    private ServerProcess backup;
-    private int backupNfs;
-    private int backupMount;
-    private int replicationPort;
-    private Path log;
-
-    private List<String> backupArgs() {
-        return List.of("--role", "backup", "--name", "b1", "--export", tmp.resolve("b").toString(), "--state-dir",
-                tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
-                "--nfs-port", Integer.toString(backupNfs), "--mount-port", Integer.toString(backupMount),
-                "--replication-port", Integer.toString(replicationPort), "--sync-key-file",
-                tmp.resolve("key").toString(), "--export-as", EXPORT_AS, "--journal-checkpoint-seconds", "1");
-    }
-
-    private ServerProcess startPrimary(int nfsPort, int mountPort) throws IOException, InterruptedException {
-        return ServerProcess.startNode(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
-                tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(), "--nfs-port",
-                Integer.toString(nfsPort), "--mount-port", Integer.toString(mountPort), "--peer",
-                "b1=127.0.0.1:" + replicationPort, "--sync-key-file", tmp.resolve("key").toString(), "--export-as",
-                EXPORT_AS, "--name", "p"), log, ServerProcess.READY);
-    }
+    private TestCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (primary != null) {
-            primary.close();
-        }
-        if (backup != null) {
-            backup.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aBackupConvergesCatchesUpFromItsSpillFileAndSurvivesKillsOfEitherNode() throws Exception {
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        log = tmp.resolve("nodes.log");
-        backupNfs = NfsTreeDigest.freePort();
-        backupMount = NfsTreeDigest.freePort();
-        replicationPort = NfsTreeDigest.freePort();
-        backup = ServerProcess.startNode(backupArgs(), log, ServerProcess.BACKUP_READY);
-        primary = startPrimary(0, 0);
-        int nfsPort = primary.nfsPort();
-        int mountPort = primary.mountPort();
+        cluster = new TestCluster(tmp, List.of(), List.of("--journal-checkpoint-seconds", "1"));
+        cluster.start();
+        int nfsPort = cluster.primary().nfsPort();
+        int mountPort = cluster.primary().mountPort();
         List<String> answers = new ArrayList<>();
         LinuxGuest.Result r = LinuxGuest.run(Files.readString(Path.of("src/test/guest/replication.sh")), nfsPort,
                 mountPort, List.of(new LinuxGuest.Mount(EXPORT_AS, "/mnt/a", "")), Duration.ofMinutes(20), request -> {
                     String answer = switch (request) {
                         case "converged" -> converged();
                         case "kill-backup" -> {
-                            backup.kill();
+                            cluster.backup().kill();
                             yield "ok";
                         }
                         case "spilled" -> spillFiles() > 0 ? "ok" : "FAIL no spill file under " + spillDir();
                         case "restart-backup" -> {
-                            backup = ServerProcess.startNode(backupArgs(), log, ServerProcess.BACKUP_READY);
+                            cluster.startBackup();
                             String c = converged();
                             yield c.equals("ok") ? spillGone() : c;
                         }
                         case "kill-restart-primary" -> {
-                            primary.kill();
-                            primary = startPrimary(nfsPort, mountPort);
+                            cluster.primary().kill();
+                            cluster.startPrimary(nfsPort, mountPort);
                             yield "ok";
                         }
                         default -> "FAIL unknown request " + request;
@@ -107,10 +76,11 @@ class ReplicationIT {
         assertTrue(r.console().contains("@@DONE"), "the guest script ran to its end:\n" + r.consoleText());
         assertEquals(8, answers.size(), answers.toString());
         for (String a : answers) {
-            assertTrue(a.endsWith(": ok"), a + "\nall answers: " + answers + "\nnodes:\n" + primary.logTail());
+            assertTrue(a.endsWith(": ok"), a + "\nall answers: " + answers + "\nnodes:\n"
+                    + cluster.primary().logTail());
         }
-        primary.stop();
-        backup.stop();
+        cluster.primary().stop();
+        cluster.backup().stop();
         List<String> shipped = records(journalLog(tmp.resolve("p-journal")), LogKind.JOURNAL);
         List<String> received = records(journalLog(tmp.resolve("b-journal")), LogKind.RECEIVED);
         assertTrue(shipped.size() > 1000, "the workload made " + shipped.size() + " records");
@@ -120,7 +90,8 @@ class ReplicationIT {
 
     /** Waits until the backup's tree equals the primary's; "ok", or "FAIL" with the difference. */
     private String converged() throws InterruptedException {
-        String diff = NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), backupNfs, backupMount, EXPORT_AS,
+        String diff = NfsTreeDigest.awaitEqual(cluster.primary().nfsPort(), cluster.primary().mountPort(),
+                cluster.backupNfsPort(), cluster.backupMountPort(), EXPORT_AS,
                 CONVERGE);
         return diff == null ? "ok" : "FAIL not converged within " + CONVERGE + ": " + diff.replace('\n', ' ');
     }
@@ -139,15 +110,9 @@ class ReplicationIT {
         }
     }
 
-    private String spillGone() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Files.exists(spillDir())) {
-            if (System.nanoTime() > deadline) {
-                return "FAIL the spill file " + spillDir() + " is still there";
-            }
-            Thread.sleep(100);
-        }
-        return "ok";
+    private String spillGone() throws Exception {
+        return Await.within(Duration.ofSeconds(30), () -> !Files.exists(spillDir())) ? "ok"
+                : "FAIL the spill file " + spillDir() + " is still there";
     }
 
     private static Path journalLog(Path journal) throws IOException {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -29,47 +30,21 @@ class ResyncIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private ServerProcess primary;
-    private ServerProcess backup;
-    private int backupNfs;
-    private int backupMount;
-    private int replicationPort;
-    private Path log;
+    private TestCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (primary != null) {
-            primary.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (backup != null) {
-            backup.close();
-        }
-    }
-
-    private ServerProcess startBackup() throws IOException, InterruptedException {
-        return ServerProcess.startNode(List.of("--role", "backup", "--export", tmp.resolve("b").toString(),
-                "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
-                "--nfs-port", Integer.toString(backupNfs), "--mount-port", Integer.toString(backupMount),
-                "--replication-port", Integer.toString(replicationPort), "--sync-key-file", tmp.resolve("key").toString(),
-                "--export-as", "/export"), log, ServerProcess.BACKUP_READY);
     }
 
     @Test
     void aBackupAwayBeyondItsSpillLimitIsFullyResyncedAndConverges() throws Exception {
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        log = tmp.resolve("nodes.log");
-        backupNfs = NfsTreeDigest.freePort();
-        backupMount = NfsTreeDigest.freePort();
-        replicationPort = NfsTreeDigest.freePort();
-        backup = startBackup();
-        primary = ServerProcess.startNode(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
-                tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(), "--nfs-port", "0",
-                "--mount-port", "0", "--peer", "b1=127.0.0.1:" + replicationPort, "--sync-key-file",
-                tmp.resolve("key").toString(), "--export-as", "/export", "--spill-limit-mib", "1", "--retry-ms", "100"),
-                log, ServerProcess.READY);
+        cluster = new TestCluster(tmp, List.of("--spill-limit-mib", "1", "--retry-ms", "100"), List.of());
+        cluster.start();
         Random rnd = new Random(5);
+        ServerProcess primary = cluster.primary();
         try (ItRpcClient m = ItRpcClient.mount(primary.mountPort()); ItRpcClient c = ItRpcClient.nfs(primary.nfsPort())) {
             byte[] root = m.mntOk("/export");
             byte[] keep = c.mkdirOk(root, "keep", 0755);
@@ -80,7 +55,7 @@ class ResyncIT {
             }
             converge();
 
-            backup.kill();
+            cluster.backup().kill();
             for (int i = 0; i < 40; i += 2) {
                 assertEquals(nfs3_prot.NFS3_OK, c.remove(gone, "f" + (i + 1)).status);
             }
@@ -114,7 +89,7 @@ class ResyncIT {
                 }
             }, "writer");
             writer.start();
-            backup = startBackup();
+            cluster.startBackup();
             awaitLog("full resync done; streaming", "the resync completes");
             running.set(false);
             writer.join(TimeUnit.SECONDS.toMillis(60));
@@ -122,11 +97,11 @@ class ResyncIT {
             converge();
         }
         assertFalse(Files.exists(tmp.resolve("b").resolve("gone")), "what the primary removed is gone from the copy");
-        long resyncs = Files.readString(log).lines().filter(l -> l.contains("FULL RESYNC (")).count();
-        backup.stop();
-        backup = startBackup();
+        long resyncs = Files.readString(cluster.log()).lines().filter(l -> l.contains("FULL RESYNC (")).count();
+        cluster.backup().stop();
+        cluster.startBackup();
         converge();
-        assertEquals(resyncs, Files.readString(log).lines().filter(l -> l.contains("FULL RESYNC (")).count(),
+        assertEquals(resyncs, Files.readString(cluster.log()).lines().filter(l -> l.contains("FULL RESYNC (")).count(),
                 "a restarted backup goes on from its position, without another resync");
     }
 
@@ -138,16 +113,15 @@ class ResyncIT {
     }
 
     private void awaitLog(String text, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.readString(log).contains(text)) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what + "\n" + primary.logTail());
-            Thread.sleep(100);
-        }
+        assertTrue(Await.within(Duration.ofSeconds(120), () -> Files.readString(cluster.log()).contains(text)),
+                () -> "timed out waiting until " + what + "\n" + cluster.primary().logTail());
     }
 
     private void converge() throws Exception {
-        String diff = NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), backupNfs, backupMount, "/export",
-                java.time.Duration.ofSeconds(120));
+        ServerProcess primary = cluster.primary();
+        String diff = NfsTreeDigest.awaitEqual(primary.nfsPort(), primary.mountPort(), cluster.backupNfsPort(),
+                cluster.backupMountPort(), TestCluster.EXPORT_AS,
+                Duration.ofSeconds(120));
         if (diff != null) {
             throw new AssertionError("the backup did not converge within 120 s: " + diff + "\n" + primary.logTail());
         }

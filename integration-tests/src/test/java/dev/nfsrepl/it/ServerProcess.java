@@ -89,9 +89,6 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(mountPort));
         cmd.add("--no-portmap");
         cmd.addAll(List.of(extra));
-        if (!cmd.contains("--admin-port")) {
-            cmd.addAll(List.of("--admin-port", "0"));
-        }
         return launch(cmd, log, READY);
     }
 
@@ -109,14 +106,17 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("serve");
         cmd.add("--no-portmap");
         cmd.addAll(args);
-        if (!cmd.contains("--admin-port")) {
-            cmd.addAll(List.of("--admin-port", "0"));
-        }
         return launch(cmd, log, ready);
     }
 
-    /** Runs {@code cmd}; ready once a line matches {@code ready}, whose groups 1 and 2 are ports (empty: 0). */
+    /**
+     * Runs {@code cmd} (with {@code --admin-port 0} unless it names an admin port); ready once a line
+     * matches {@code ready}, whose groups 1 and 2 are ports (empty: 0).
+     */
     private static ServerProcess launch(List<String> cmd, Path log, Pattern ready) throws IOException, InterruptedException {
+        if (!cmd.contains("--admin-port")) {
+            cmd.addAll(List.of("--admin-port", "0"));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process p = pb.start();

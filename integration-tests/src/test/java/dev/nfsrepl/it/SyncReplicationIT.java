@@ -42,50 +42,27 @@ class SyncReplicationIT {
     @TempDir
     Path tmp;
 
-    private ServerProcess primary;
-    private ServerProcess backup;
+    private TestCluster cluster;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (primary != null) {
-            primary.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (backup != null) {
-            backup.close();
-        }
-    }
-
-    private Path log;
-    private int replicationPort;
-
-    private void startBackup() throws Exception {
-        backup = ServerProcess.startNode(List.of("--role", "backup", "--export", tmp.resolve("b").toString(),
-                "--state-dir", tmp.resolve("b-state").toString(), "--journal", tmp.resolve("b-journal").toString(),
-                "--nfs-port", "0", "--mount-port", "0", "--replication-port", Integer.toString(replicationPort),
-                "--sync-key-file", tmp.resolve("key").toString(), "--export-as", "/export"), log,
-                ServerProcess.BACKUP_READY);
     }
 
     /** A backup, then a sync-mode primary replicating to it, with {@code extra} flags. */
     private void startCluster(String... extra) throws Exception {
-        Files.createDirectories(tmp.resolve("p"));
-        Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        log = tmp.resolve("nodes.log");
-        replicationPort = NfsTreeDigest.freePort();
-        startBackup();
-        List<String> args = new ArrayList<>(List.of("--export", tmp.resolve("p").toString(), "--state-dir",
-                tmp.resolve("p-state").toString(), "--journal", tmp.resolve("p-journal").toString(), "--nfs-port", "0",
-                "--mount-port", "0", "--peer", "b1=127.0.0.1:" + replicationPort, "--sync-key-file",
-                tmp.resolve("key").toString(), "--export-as", "/export", "--replication-mode", "sync", "--retry-ms", "100"));
+        List<String> args = new ArrayList<>(List.of("--replication-mode", "sync", "--retry-ms", "100"));
         args.addAll(List.of(extra));
-        primary = ServerProcess.startNode(args, log, ServerProcess.READY);
+        cluster = new TestCluster(tmp, args, List.of());
+        cluster.start();
     }
 
     /** CREATE of {@code name} on the primary, on a thread of its own; completes with the NFS status. */
     private java.util.concurrent.CompletableFuture<Integer> create(byte[] root, String name) {
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try (ItRpcClient c = ItRpcClient.nfs(primary.nfsPort())) {
+            try (ItRpcClient c = ItRpcClient.nfs(cluster.primary().nfsPort())) {
                 return c.create(root, name, 0644).status;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -94,7 +71,7 @@ class SyncReplicationIT {
     }
 
     private byte[] root() throws IOException {
-        try (ItRpcClient m = ItRpcClient.mount(primary.mountPort())) {
+        try (ItRpcClient m = ItRpcClient.mount(cluster.primary().mountPort())) {
             return m.mntOk("/export");
         }
     }
@@ -104,11 +81,11 @@ class SyncReplicationIT {
         startCluster();
         byte[] root = root();
         assertEquals(nfs3_prot.NFS3_OK, (int) create(root, "before").get(60, TimeUnit.SECONDS));
-        backup.kill();
+        cluster.backup().kill();
         var pending = create(root, "while-away");
         assertThrows(java.util.concurrent.TimeoutException.class, () -> pending.get(3, TimeUnit.SECONDS),
                 "the reply waits for a backup");
-        startBackup();
+        cluster.startBackup();
         assertEquals(nfs3_prot.NFS3_OK, (int) pending.get(60, TimeUnit.SECONDS), "and comes once the backup holds it");
     }
 
@@ -116,9 +93,10 @@ class SyncReplicationIT {
     void withNoBackupReachableSyncModeCanFallBackToAsyncWithAWarning() throws Exception {
         startCluster("--sync-when-unreachable", "async");
         byte[] root = root();
-        backup.kill();
+        cluster.backup().kill();
         assertEquals(nfs3_prot.NFS3_OK, (int) create(root, "while-away").get(60, TimeUnit.SECONDS));
-        assertTrue(Files.readString(log).contains("replying after the local journal only"), primary.logTail());
+        assertTrue(Files.readString(cluster.log()).contains("replying after the local journal only"),
+                cluster.primary().logTail());
     }
 
     @Test
@@ -130,7 +108,7 @@ class SyncReplicationIT {
         for (int t = 0; t < CLIENTS; t++) {
             int client = t;
             Thread th = new Thread(() -> {
-                try (ItRpcClient c = ItRpcClient.nfs(primary.nfsPort()).withTimeout(Duration.ofSeconds(20))) {
+                try (ItRpcClient c = ItRpcClient.nfs(cluster.primary().nfsPort()).withTimeout(Duration.ofSeconds(20))) {
                     for (int i = 0; ; i++) {
                         String name = "c" + client + "-" + i;
                         byte[] data = (name + " ").repeat(50 + i % 200).getBytes(StandardCharsets.UTF_8);
@@ -148,16 +126,17 @@ class SyncReplicationIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (acknowledged.size() < 300) {
             assertTrue(System.nanoTime() < deadline, "clients made only " + acknowledged.size() + " files in 120 s\n"
-                    + primary.logTail());
-            assertTrue(clients.stream().allMatch(Thread::isAlive), "a client stopped early\n" + primary.logTail());
+                    + cluster.primary().logTail());
+            assertTrue(clients.stream().allMatch(Thread::isAlive),
+                    "a client stopped early\n" + cluster.primary().logTail());
             Thread.sleep(20);
         }
-        primary.kill();
+        cluster.primary().kill();
         for (Thread th : clients) {
             th.join(TimeUnit.SECONDS.toMillis(60));
         }
         Map<String, byte[]> seen = Map.copyOf(acknowledged);
-        backup.stop();
+        cluster.backup().stop();
 
         Map<String, byte[]> onBackup = filesIn(receiveLog(tmp.resolve("b-journal")));
         for (Map.Entry<String, byte[]> e : seen.entrySet()) {
@@ -166,7 +145,8 @@ class SyncReplicationIT {
             assertArrayEquals(e.getValue(), got, "content of " + e.getKey() + " on the backup");
         }
         assertTrue(seen.size() >= 300, "acknowledged " + seen.size());
-        assertEquals(0, Files.readString(log).lines().filter(l -> l.contains("DIVERGED")).count(), "no divergence");
+        assertEquals(0, Files.readString(cluster.log()).lines().filter(l -> l.contains("DIVERGED")).count(),
+                "no divergence");
     }
 
     private static Path receiveLog(Path journal) throws IOException {
