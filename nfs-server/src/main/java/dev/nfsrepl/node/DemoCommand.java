@@ -2,17 +2,14 @@ package dev.nfsrepl.node;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.nfsrepl.node.admin.AdminToken;
+import dev.nfsrepl.node.admin.SecretFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(root);
         Path key = syncKey(root);
         Path tokenFile = root.resolve("admin.token");
-        AdminToken.loadOrCreate(tokenFile);
+        String token = AdminToken.loadOrCreate(tokenFile).value();
         List<Node> nodes = new ArrayList<>();
         for (int k = 0; k <= backups; k++) {
             String name = k == 0 ? "primary" : "backup-" + k;
@@ -113,13 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             awaitLine(n, p, i == 0 ? "mount with:" : "listening for its primary");
         }
         Path env = root.resolve("demo.env");
-        Path tmp = root.resolve("demo.env.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, env(nodes, running, Files.readAllLines(tokenFile).get(0).strip()),
-                StandardCharsets.UTF_8);
-        Files.move(tmp, env, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SecretFiles.write(env, env(nodes, running, token)); // it holds the token
         Node primary = nodes.get(0);
         System.out.println("nfsrepl demo: primary and " + backups + " backup(s) running; data under " + root);
         System.out.println("  mount with: mount -t nfs -o vers=3,proto=tcp,port=" + primary.nfsPort() + ",mountport="
@@ -135,12 +126,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The cluster's shared secret, made once (random, readable by its owner only). */
     private static Path syncKey(Path root) throws IOException {
         Path key = root.resolve("sync.key");
-        if (!Files.exists(key)) {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(key, HexFormat.of().formatHex(secret) + "\n");
-        }
+        SecretFiles.createRandom(key, 32);
         return key;
     }
 

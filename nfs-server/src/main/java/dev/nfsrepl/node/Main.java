@@ -167,11 +167,9 @@ public final class Main {
                 });
             }
             server.start();
-            AdminServer admin = startAdmin(cfg, new PrimaryView(repl.nodeName(), server, replications));
+            java.io.Closeable admin = startAdmin(cfg, new PrimaryView(repl.nodeName(), server, replications));
             CountDownLatch stopped = stopOnSignal(() -> {
-                if (admin != null) {
-                    admin.close();
-                }
+                admin.close();
                 for (PrimaryReplication r : replications) {
                     r.close();
                 }
@@ -204,22 +202,20 @@ public final class Main {
             }
             BackupNode node = new BackupNode(repl.nodeName(), cfg, repl.key(), repl.replicationPort,
                     Clock.systemUTC()).start();
-            AdminServer admin = startAdmin(cfg, node);
+            java.io.Closeable admin = startAdmin(cfg, node);
             System.out.println("nfsrepl: backup " + repl.nodeName() + " listening for its primary on " + bind + ":"
                     + node.replicationPort());
             stopOnSignal(() -> {
-                if (admin != null) {
-                    admin.close();
-                }
+                admin.close();
                 node.close();
             }).await();
             return 0;
         }
 
-        /** Starts the admin API (unless --admin-port is -1) and says where it is. */
-        private AdminServer startAdmin(ServerConfig cfg, NodeView view) throws java.io.IOException {
+        /** Starts the admin API and says where it is; what stops it (nothing with --admin-port -1). */
+        private java.io.Closeable startAdmin(ServerConfig cfg, NodeView view) throws java.io.IOException {
             if (adminPort < 0) {
-                return null;
+                return () -> { };
             }
             Path tokenFile = adminTokenFile != null ? adminTokenFile : cfg.stateDir().resolve("admin.token");
             AdminServer admin = new AdminServer(bind, adminPort, AdminToken.loadOrCreate(tokenFile), view).start();

@@ -32,7 +32,7 @@ final class PrimaryView implements NodeView {
             List<NodeStatus.Backup> backups = new ArrayList<>();
             for (PrimaryReplication r : replications) {
                 if (r.journal() == j) {
-                    r.group().status().forEach(s -> backups.add(NodeStatus.backup(s, last)));
+                    r.group().status().forEach(s -> backups.add(NodeStatus.Backup.of(s, last)));
                 }
             }
             exports.add(new NodeStatus.Export(e.export().pseudoPath(), e.export().localDir().toString(),

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The secret that admin API callers present as {@code Authorization: Bearer TOKEN}: the first line
@@ -16,29 +13,27 @@ import java.util.HexFormat;
  */
 public final class AdminToken {
 
+    private final String token;
     private final byte[] secret;
 
     private AdminToken(String token) {
+        this.token = token;
         this.secret = token.getBytes(StandardCharsets.UTF_8);
     }
 
     public static AdminToken loadOrCreate(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, HexFormat.of().formatHex(random) + "\n");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        }
+        SecretFiles.createRandom(file, 24);
         String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
         if (first.length() < 16) {
             throw new IOException("admin token file " + file + ": the token (its first line) must have at least 16 "
                     + "characters");
         }
         return new AdminToken(first);
+    }
+
+    /** The token itself (for what tells callers, like the demo's demo.env). */
+    public String value() {
+        return token;
     }
 
     /** Whether an {@code Authorization} header value presents this token (compared in constant time). */

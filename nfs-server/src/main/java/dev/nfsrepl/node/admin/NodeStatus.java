@@ -23,7 +23,7 @@ public record NodeStatus(String node, String role, int epoch, long lastSeq, List
     public record Backup(String name, String address, String state, long acked, long applied, long lagRecords,
                          boolean spilling, long spillBytes, boolean needsResync, boolean diverged, String why) {
 
-        static Backup of(BackupLink.Status s, long lastSeq) {
+        public static Backup of(BackupLink.Status s, long lastSeq) {
             return new Backup(s.name(), s.address(), s.state().name(), s.acked(), s.applied(),
                     Math.max(0, lastSeq - s.acked()), s.spilling(), s.spillBytes(), s.needsResync(), s.diverged(),
                     s.why());
@@ -36,9 +36,5 @@ public record NodeStatus(String node, String role, int epoch, long lastSeq, List
      * stopped: {@code diverged} says on what; records are still received).
      */
     public record Replica(String state, long received, long applied, long commitPoint, String diverged) {
-    }
-
-    public static Backup backup(BackupLink.Status s, long lastSeq) {
-        return Backup.of(s, lastSeq);
     }
 }
