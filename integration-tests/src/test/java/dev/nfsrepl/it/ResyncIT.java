@@ -105,6 +105,21 @@ class ResyncIT {
                 "a restarted backup goes on from its position, without another resync");
     }
 
+    @Test
+    void aNewBackupGetsWhatTheExportHeldBeforeItsJournalBegan() throws Exception {
+        Files.createDirectories(tmp.resolve("p/old/deeper"));
+        Files.writeString(tmp.resolve("p/old/deeper/file"), "there before the journal\n");
+        Files.writeString(tmp.resolve("p/top"), "also\n");
+        cluster = new TestCluster(tmp, List.of(), List.of());
+        cluster.start();
+        // nothing looks the files up on the primary (that would journal them); only a resync brings them
+        awaitLog("full resync done; streaming", "the new backup is resynced");
+        assertTrue(Files.readString(cluster.log()).contains("the journal began when the tree already held files"));
+        assertEquals("there before the journal\n", Files.readString(tmp.resolve("b/old/deeper/file")));
+        assertEquals("also\n", Files.readString(tmp.resolve("b/top")));
+        converge();
+    }
+
     private Path spillDir() throws IOException {
         try (var s = Files.list(tmp.resolve("p-journal"))) {
             return s.filter(p -> p.getFileName().toString().startsWith("export-")).findFirst().orElseThrow()

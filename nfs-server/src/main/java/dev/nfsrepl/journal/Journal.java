@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>Files beside {@code log/}, each replaced atomically (write, fsync, rename):
  * <pre>
  *   applied  := decimal-seq LF
- *   identity := java.util.Properties: rootId=HEX generation=HEX export=PATH
+ *   identity := java.util.Properties: rootId=HEX generation=HEX export=PATH tree=(empty|held files)
  *               ; the export's root FileId and handle generation, so that a replay elsewhere
- *               ; gives its root the same identity (written once, when the journal is created)
+ *               ; gives its root the same identity, and whether the export was empty (written
+ *               ; once, when the journal is created; no tree= reads as "held files")
  * </pre>
  *
  * <p>Thread-safe.
@@ -64,6 +65,7 @@ public final class Journal implements Closeable {
     private volatile boolean syncs = true;
     private Retransmissions retransmissions = Retransmissions.NONE;
     private volatile ReplicationHook replication = ReplicationHook.NONE;
+    private boolean startedEmpty;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -77,7 +79,7 @@ public final class Journal implements Closeable {
         SegmentLog log = SegmentLog.open(dir.resolve("log"), LogKind.JOURNAL, config, clock);
         Journal j = new Journal(log, fs, dir);
         try {
-            JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root());
+            j.startedEmpty = JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root()).startedEmpty();
             j.recover();
             j.retransmissions = Retransmissions.load(log);
         } catch (IOException | RuntimeException e) {
@@ -89,6 +91,14 @@ public final class Journal implements Closeable {
 
     public SegmentLog log() {
         return log;
+    }
+
+    /**
+     * Whether the export was empty when this journal began: then its records alone rebuild the
+     * tree. Objects that were there before are journaled only when first looked up (ADOPT).
+     */
+    public boolean startedEmpty() {
+        return startedEmpty;
     }
 
     /** Replication of this journal: told of every record, waited for by {@link #sync}. Set before serving. */

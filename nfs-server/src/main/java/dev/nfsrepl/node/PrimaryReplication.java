@@ -58,6 +58,11 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
             }
 
             @Override
+            public boolean journalFromEmptyTree() {
+                return journal.startedEmpty();
+            }
+
+            @Override
             public TreeSource tree() {
                 return (start, out) -> TreeWalk.run(journal.tree(), out::accept, each -> {
                     try (var c = journal.log().readFromSeq(start + 1)) {

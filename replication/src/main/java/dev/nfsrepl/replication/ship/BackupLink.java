@@ -88,12 +88,15 @@ public final class BackupLink implements Closeable {
     private RecentRecords recent; // the journal's newest records in memory, or null
     private volatile Semaphore resyncCredits; // a full resync in progress on this connection
     private volatile long resyncEnding = -1; // its start, once RESYNC_END is sent
+    private volatile long resyncEndFrame = -1; // which frame of the resync RESYNC_END is (from 1), once sent
+    private final java.util.concurrent.atomic.AtomicLong resyncAnswered = new java.util.concurrent.atomic.AtomicLong();
     private long shipped; // newest record written on this connection
     private long commitSent; // newest commit point written on this connection
     private final Bootstrap bootstrap;
     private final ScheduledExecutorService thread;
     private volatile SegmentLog spill; // read by spilling() from any thread
     private volatile boolean backupDiverged; // the backup's last ACK said its applying stopped
+    private boolean journalFromEmptyTree = true;
     private Channel channel;
     private boolean positionKnown;
 
@@ -140,6 +143,12 @@ public final class BackupLink implements Closeable {
     /** Sends records from {@code r} when it holds them (instead of reading the journal). Before {@link #start}. */
     BackupLink keeping(RecentRecords r) {
         this.recent = r;
+        return this;
+    }
+
+    /** Whether the journal began when the tree was empty (if not, a new backup needs a full resync). */
+    BackupLink journalFromEmptyTree(boolean fromEmpty) {
+        this.journalFromEmptyTree = fromEmpty;
         return this;
     }
 
@@ -301,8 +310,10 @@ public final class BackupLink implements Closeable {
         LOG.warn("replication to {}: FULL RESYNC ({}); the copy will hold every record up to #{} and then stream", name,
                 reason, start);
         Semaphore credits = new Semaphore(4);
-        resyncCredits = credits;
         resyncEnding = -1;
+        resyncEndFrame = -1;
+        resyncAnswered.set(0);
+        resyncCredits = credits;
         Thread t = new Thread(() -> {
             try {
                 long[] sent = resync(ch, start, credits);
@@ -319,9 +330,13 @@ public final class BackupLink implements Closeable {
 
     private long[] resync(Channel ch, long start, Semaphore credits) throws IOException, InterruptedException {
         send(ch, credits, new Frame(Frame.Type.RESYNC_BEGIN, new ResyncPoint(start, 0).encode()));
+        long[] frames = {1};
         int epoch = (int) (hello.rootId() >>> 48);
         long time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-        Parts parts = new Parts(part -> sendPart(ch, credits, part));
+        Parts parts = new Parts(part -> {
+            sendPart(ch, credits, part);
+            frames[0]++;
+        });
         long[] next = {1};
         long[] counts = {0, 0};
         tree.walk(start, op -> {
@@ -336,6 +351,7 @@ public final class BackupLink implements Closeable {
         parts.finish();
         long walkEnd = Math.max(start, journal.lastSeq());
         resyncEnding = start;
+        resyncEndFrame = frames[0] + 1; // the backup answers every frame once: the answer to this one ends it
         send(ch, credits, new Frame(Frame.Type.RESYNC_END, new ResyncPoint(start, walkEnd).encode()));
         return counts;
     }
@@ -408,7 +424,7 @@ public final class BackupLink implements Closeable {
             }
             Semaphore credits = resyncCredits;
             if (credits != null) { // a full resync: each ACK answers one frame
-                if (resyncEnding >= 0 && a.durable() == resyncEnding) {
+                if (resyncAnswered.incrementAndGet() == resyncEndFrame) { // not by position: a credit may equal it
                     resyncCredits = null;
                     long upTo = resyncEnding;
                     LOG.info("replication to {}: full resync done; streaming after #{}", name, upTo);
@@ -426,7 +442,7 @@ public final class BackupLink implements Closeable {
                 if (!positionKnown) {
                     positionKnown = true;
                     shipped = a.durable();
-                    feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), now()));
+                    feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), journalFromEmptyTree, now()));
                 } else {
                     feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
                 }

@@ -60,9 +60,16 @@ public final class LinkMachine {
     /**
      * The handshake succeeded: the backup holds every record up to {@code durable} and applied up
      * to {@code applied}; the shell can still read every record from {@code oldestAvailable} on
-     * (spill file or journal).
+     * (spill file or journal). {@code journalFromEmptyTree}: the journal began when the tree was
+     * empty, so its records alone rebuild the tree; when not, a backup holding nothing yet needs a
+     * full resync.
      */
-    public record Ready(long durable, long applied, long oldestAvailable, long now) implements Event {
+    public record Ready(long durable, long applied, long oldestAvailable, boolean journalFromEmptyTree, long now)
+            implements Event {
+
+        public Ready(long durable, long applied, long oldestAvailable, long now) {
+            this(durable, applied, oldestAvailable, true, now);
+        }
     }
 
     /** The backup holds every record up to {@code durable} on disk and applied those up to {@code applied}. */
@@ -246,9 +253,11 @@ public final class LinkMachine {
             spilling = false;
             out.add(new DeleteSpill());
         }
-        if (needsResync || acked + 1 < r.oldestAvailable()) {
+        boolean fresh = acked == 0 && !r.journalFromEmptyTree();
+        if (needsResync || acked + 1 < r.oldestAvailable() || fresh) {
             resyncing = true;
-            out.add(new FullResync(needsResync ? resyncReason : "records after #" + acked + " are no longer kept (the oldest is #"
+            out.add(new FullResync(needsResync ? resyncReason : fresh ? "a new backup, and the journal began when "
+                    + "the tree already held files" : "records after #" + acked + " are no longer kept (the oldest is #"
                     + r.oldestAvailable() + ")"));
             return;
         }

@@ -40,6 +40,11 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         default TreeSource tree() {
             return null;
         }
+
+        /** Whether the journal began when the tree was empty, so that its records alone rebuild the tree. */
+        default boolean journalFromEmptyTree() {
+            return true;
+        }
     }
 
     /** Limits shared by the links. */
@@ -75,7 +80,7 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         for (BackupLink.Target t : targets) {
             BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
                     settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, source.tree(), group, clock, 0)
-                    .keeping(recent);
+                    .keeping(recent).journalFromEmptyTree(source.journalFromEmptyTree());
             links.add(l.start());
             LOG.info("replicating to {} at {}", t.name(), l.status().address());
         }

@@ -135,6 +135,22 @@ class LinkMachineTest {
     }
 
     @Test
+    void aNewBackupOfAJournalBegunOnATreeThatHeldFilesIsResyncedFirst() {
+        LinkMachine m = new LinkMachine(CONFIG, 0, 10, now);
+        m.on(new Tick(now));
+        m.on(new Connected(now));
+        List<Effect> out = m.on(new Ready(0, 0, 1, false, now));
+        assertEquals(1, out.size(), out.toString());
+        assertTrue(((FullResync) out.get(0)).reason().contains("already held files"), out.toString());
+
+        LinkMachine known = new LinkMachine(CONFIG, 0, 10, now);
+        known.on(new Tick(now));
+        known.on(new Connected(now));
+        assertEquals(List.of(new Send(4, 10)), known.on(new Ready(3, 3, 1, false, now)),
+                "a backup that holds records already had the tree: it streams");
+    }
+
+    @Test
     void aBackupAheadOfThePrimaryIsDivergedAndLeftAlone() {
         LinkMachine m = new LinkMachine(CONFIG, 0, 10, now);
         m.on(new Tick(now));
