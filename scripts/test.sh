@@ -9,6 +9,7 @@ need=()
 command -v nfs-cp >/dev/null || need+=(libnfs-utils)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v mvn >/dev/null || need+=(maven)
+command -v openssl >/dev/null || need+=(openssl) # scripts/replication-certs.sh, for the TLS tests
 # the Linux kernel NFS client runs in a qemu guest built from these (LinuxGuest.java)
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 ls /boot/vmlinuz-* >/dev/null 2>&1 || need+=(linux-image-amd64)

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.journal.ReplicaStore;
 import dev.nfsrepl.replication.ship.ReplicaServer;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.node.admin.NodeStatus;
@@ -42,7 +43,7 @@ final class BackupNode implements Closeable, NodeView {
 
     private final String name;
 
-    BackupNode(String name, ServerConfig config, SyncKey key, int replicationPort, Clock clock) {
+    BackupNode(String name, ServerConfig config, SyncKey key, ReplicationTls tls, int replicationPort, Clock clock) {
         this.name = name;
         this.config = config;
         this.clock = clock;
@@ -59,7 +60,7 @@ final class BackupNode implements Closeable, NodeView {
                         unserve();
                     }
                 });
-        this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, store,
+        this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, tls, store,
                 ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10));
     }
 

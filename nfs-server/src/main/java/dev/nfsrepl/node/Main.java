@@ -156,9 +156,10 @@ public final class Main {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--peer needs --journal JDIR");
                 }
                 var key = repl.key();
+                var tls = repl.tls();
                 server.replicating(j -> {
                     try {
-                        PrimaryReplication r = new PrimaryReplication(j, repl, key, Clock.systemUTC());
+                        PrimaryReplication r = new PrimaryReplication(j, repl, key, tls, Clock.systemUTC());
                         replications.add(r);
                         return r;
                     } catch (java.io.IOException e) {
@@ -200,7 +201,7 @@ public final class Main {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "a backup needs --export DIR (its copy) and --journal JDIR (its receive journal)");
             }
-            BackupNode node = new BackupNode(repl.nodeName(), cfg, repl.key(), repl.replicationPort,
+            BackupNode node = new BackupNode(repl.nodeName(), cfg, repl.key(), repl.tls(), repl.replicationPort,
                     Clock.systemUTC()).start();
             java.io.Closeable admin = startAdmin(cfg, node);
             System.out.println("nfsrepl: backup " + repl.nodeName() + " listening for its primary on " + bind + ":"

@@ -10,6 +10,7 @@ import dev.nfsrepl.replication.ship.TreeSource;
 import dev.nfsrepl.journal.TreeWalk;
 import dev.nfsrepl.replication.ship.ReplicationGroup;
 import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import java.io.Closeable;
 import java.io.IOException;
@@ -35,12 +36,13 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
     private final int needed;
     private final AtomicLong lastWarning = new AtomicLong();
 
-    PrimaryReplication(Journal journal, ReplicationOptions options, SyncKey key, Clock clock) throws IOException {
+    PrimaryReplication(Journal journal, ReplicationOptions options, SyncKey key, ReplicationTls tls, Clock clock)
+            throws IOException {
         this.journal = journal;
         this.options = options;
         Hello hello = new Hello(journal.tree().rootId(), journal.tree().generation());
         List<BackupLink.Target> targets = options.parsedPeers().stream()
-                .map(p -> new BackupLink.Target(p.name(), p.address(), key, options.nodeName(), hello)).toList();
+                .map(p -> new BackupLink.Target(p.name(), p.address(), key, tls, options.nodeName(), hello)).toList();
         this.needed = Math.min(options.syncBackups, targets.size());
         if (options.mode == ReplicationOptions.Mode.sync && options.syncBackups > targets.size()) {
             LOG.warn("sync mode asks for {} backups but {} are configured: waiting for {}", options.syncBackups,

@@ -2,6 +2,7 @@ package dev.nfsrepl.node;
 
 import dev.nfsrepl.replication.ship.LinkMachine;
 import dev.nfsrepl.replication.ship.ReplicationGroup;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +44,20 @@ final class ReplicationOptions {
     @Option(names = "--sync-key-file", description = "File holding the cluster's shared secret (at least 16 bytes); "
             + "needed with --peer and on a backup.")
     Path syncKeyFile;
+
+    @Option(names = "--replication-tls-cert", paramLabel = "PEM", description = "Replication over TLS: this node's "
+            + "certificate (chain), PEM. With --replication-tls-key and --replication-tls-ca; see "
+            + "scripts/replication-certs.sh. Default: no TLS.")
+    Path tlsCert;
+
+    @Option(names = "--replication-tls-key", paramLabel = "PEM", description = "Its private key, PEM (PKCS#8, "
+            + "unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--replication-tls-ca", paramLabel = "PEM", description = "The authority that signed every "
+            + "node's certificate, PEM: peers must present a certificate it signed (a backup's must also name the "
+            + "host the primary's --peer gives).")
+    Path tlsCa;
 
     @Option(names = "--replication-mode", defaultValue = "async",
             description = "async: a client's reply waits for the local journal; sync: replies that promise stability "
@@ -99,6 +114,19 @@ final class ReplicationOptions {
             throw new IOException("replication needs --sync-key-file (the cluster's shared secret)");
         }
         return SyncKey.read(syncKeyFile);
+    }
+
+    /** TLS for replication when the three files are given, {@link ReplicationTls#OFF} when none is. */
+    ReplicationTls tls() throws IOException {
+        int given = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+        if (given == 0) {
+            return ReplicationTls.OFF;
+        }
+        if (given < 3) {
+            throw new IOException("replication TLS needs all of --replication-tls-cert, --replication-tls-key and "
+                    + "--replication-tls-ca");
+        }
+        return ReplicationTls.load(tlsCert, tlsKey, tlsCa);
     }
 
     ReplicationGroup.Settings settings() {

@@ -16,6 +16,7 @@ import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
@@ -72,6 +73,7 @@ public final class BackupLink implements Closeable {
     private final InetSocketAddress backup;
     private final String where; // host:port, for messages
     private final SyncKey key;
+    private final ReplicationTls tls;
     private final String self;
     private final SegmentLog journal;
     private final Path spillDir;
@@ -101,7 +103,8 @@ public final class BackupLink implements Closeable {
     private boolean positionKnown;
 
     /** Where a link goes and what it says there. */
-    public record Target(String name, InetSocketAddress address, SyncKey key, String self, Hello hello) {
+    public record Target(String name, InetSocketAddress address, SyncKey key, ReplicationTls tls, String self,
+                         Hello hello) {
     }
 
     /**
@@ -125,6 +128,7 @@ public final class BackupLink implements Closeable {
         this.backup = target.address();
         this.where = backup.getHostString() + ":" + backup.getPort();
         this.key = target.key();
+        this.tls = target.tls();
         this.self = target.self();
         this.hello = target.hello();
         this.journal = journal;
@@ -383,7 +387,7 @@ public final class BackupLink implements Closeable {
         ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ReplicationPipelines.primary(ch.pipeline(), key, self, maxFrameBytes, new FromBackup());
+                ReplicationPipelines.primary(ch.pipeline(), key, tls, backup, self, maxFrameBytes, new FromBackup());
             }
         }).connect(backup);
         channel = cf.channel();

@@ -10,6 +10,7 @@ import dev.nfsrepl.replication.wire.Ack;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,6 +50,7 @@ public final class ReplicaServer implements Closeable {
 
     private final InetSocketAddress bind;
     private final SyncKey key;
+    private final ReplicationTls tls;
     private final Replica replica;
     private volatile Receiver receiver; // set by the first HELLO
     private final int maxFrameBytes;
@@ -70,10 +72,11 @@ public final class ReplicaServer implements Closeable {
     private record End(ResyncPoint p) {
     }
 
-    public ReplicaServer(InetSocketAddress bind, SyncKey key, Replica replica, int maxFrameBytes,
+    public ReplicaServer(InetSocketAddress bind, SyncKey key, ReplicationTls tls, Replica replica, int maxFrameBytes,
                          Duration handshakeTimeout) {
         this.bind = bind;
         this.key = key;
+        this.tls = tls;
         this.replica = replica;
         this.maxFrameBytes = maxFrameBytes;
         this.handshakeTimeout = handshakeTimeout;
@@ -85,7 +88,7 @@ public final class ReplicaServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ReplicationPipelines.backup(ch.pipeline(), key, maxFrameBytes, handshakeTimeout, new FromPrimary());
+                        ReplicationPipelines.backup(ch.pipeline(), key, tls, maxFrameBytes, handshakeTimeout, new FromPrimary());
                     }
                 });
         try {
@@ -97,7 +100,7 @@ public final class ReplicaServer implements Closeable {
             group.shutdownGracefully();
             throw new IOException("cannot listen for replication on " + bind + ": " + e.getMessage(), e);
         }
-        LOG.info("replication: listening on {}", server.localAddress());
+        LOG.info("replication: listening on {} (TLS: {})", server.localAddress(), tls);
         return this;
     }
 

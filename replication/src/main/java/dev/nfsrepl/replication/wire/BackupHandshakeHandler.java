@@ -3,6 +3,9 @@ package dev.nfsrepl.replication.wire;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,7 +83,8 @@ public final class BackupHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(new Frame(Frame.Type.WELCOME, Handshake.backupProof(key, a.nonce(), nonceB)));
         codec.authenticate(Handshake.sessionKey(key, nonceB, a.nonce()));
         authenticated = true;
-        LOG.info("replication connection from {}: primary '{}' authenticated", ctx.channel().remoteAddress(), a.name());
+        LOG.info("replication connection from {}: primary '{}' authenticated{}", ctx.channel().remoteAddress(), a.name(),
+                ReplicationTls.describe(ctx.pipeline()));
         ctx.fireUserEventTriggered(new Authenticated(a.name()));
     }
 
@@ -89,9 +93,19 @@ public final class BackupHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Handshake.refused(reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** TLS's own events stop here: the handlers above hear of a peer once this handshake authenticated it. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof SslCompletionEvent)) {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("replication connection from {}: {}; closing", ctx.channel().remoteAddress(), cause.toString());
+        String hint = !authenticated && cause instanceof TooLongFrameException && ctx.pipeline().get(SslHandler.class) == null
+                ? " (a primary speaking TLS to a backup without --replication-tls-* looks like this)" : "";
+        LOG.warn("replication connection from {}: {}{}; closing", ctx.channel().remoteAddress(), cause, hint);
         ctx.close();
     }
 }

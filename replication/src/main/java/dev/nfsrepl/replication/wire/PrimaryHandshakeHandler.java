@@ -3,6 +3,7 @@ package dev.nfsrepl.replication.wire;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,14 @@ public final class PrimaryHandshakeHandler extends ChannelInboundHandlerAdapter 
             ctx.writeAndFlush(Handshake.refused(reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
+        }
+    }
+
+    /** TLS's own events stop here: the handlers above hear of a peer once this handshake authenticated it. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof SslCompletionEvent)) {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 

@@ -4,10 +4,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The handlers of a replication connection, in order: length framing (a frame claiming more than
+ * The handlers of a replication connection, in order: TLS when on, length framing (a frame claiming more than
  * {@code maxFrameBytes} fails at once, before anything is buffered), {@link FrameCodec}, the
  * handshake, then the application's handler, which sees only frames of an authenticated peer.
  */
@@ -16,15 +17,19 @@ public final class ReplicationPipelines {
     private ReplicationPipelines() {
     }
 
-    public static void backup(ChannelPipeline p, SyncKey key, int maxFrameBytes, Duration handshakeTimeout,
-                              ChannelHandler app) {
+    public static void backup(ChannelPipeline p, SyncKey key, ReplicationTls tls, int maxFrameBytes,
+                              Duration handshakeTimeout, ChannelHandler app) {
+        tls.acceptOn(p);
         FrameCodec codec = new FrameCodec(false);
         framing(p, maxFrameBytes, codec);
         p.addLast("handshake", new BackupHandshakeHandler(key, codec, handshakeTimeout));
         p.addLast("app", app);
     }
 
-    public static void primary(ChannelPipeline p, SyncKey key, String name, int maxFrameBytes, ChannelHandler app) {
+    /** {@code backup}: the host and port dialled, which a TLS backup's certificate must name. */
+    public static void primary(ChannelPipeline p, SyncKey key, ReplicationTls tls, InetSocketAddress backup,
+                               String name, int maxFrameBytes, ChannelHandler app) {
+        tls.connectOn(p, backup.getHostString(), backup.getPort());
         FrameCodec codec = new FrameCodec(true);
         framing(p, maxFrameBytes, codec);
         p.addLast("handshake", new PrimaryHandshakeHandler(key, codec, name));

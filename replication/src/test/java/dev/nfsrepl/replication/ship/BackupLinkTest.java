@@ -10,6 +10,7 @@ import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.BatchTest;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -63,7 +64,7 @@ class BackupLinkTest {
     static BackupLink link(SegmentLog journal, int port, Path spillDir, long spillLimit, EventLoopGroup group, Clock clock)
             throws IOException {
         CommitPoint all = () -> new CommitPoint.Offer(journal.lastSeq(), journal.lastSeq());
-        return new BackupLink(new BackupLink.Target("backup-1", new InetSocketAddress("127.0.0.1", port), KEY, "primary",
+        return new BackupLink(new BackupLink.Target("backup-1", new InetSocketAddress("127.0.0.1", port), KEY, ReplicationTls.OFF, "primary",
                 HELLO), journal, spillDir, CONFIG, 1 << 20, spillLimit, all, () -> { }, group, clock, 0).start();
     }
 
@@ -100,7 +101,7 @@ class BackupLinkTest {
         try (SegmentLog journal = SegmentLog.open(tmp.resolve("journal"), LogKind.JOURNAL, LogConfig.DEFAULTS, clock);
              SegmentLog received = SegmentLog.open(tmp.resolve("received"), LogKind.RECEIVED, LogConfig.DEFAULTS, clock);
              Receiver receiver = new Receiver(received, r -> applied.add(r.seq()), 0)) {
-            ReplicaServer server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, h -> receiver, 1 << 20,
+            ReplicaServer server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, ReplicationTls.OFF, h -> receiver, 1 << 20,
                     Duration.ofSeconds(5)).start();
             int port = server.port();
             try (BackupLink link = link(journal, port, spillDir, 1L << 30, group, clock)) {
@@ -114,7 +115,7 @@ class BackupLinkTest {
                 waitFor(() -> link.spilling(), "records go to the spill file");
                 assertTrue(Files.isDirectory(spillDir));
 
-                server = new ReplicaServer(new InetSocketAddress("127.0.0.1", port), KEY, h -> receiver, 1 << 20,
+                server = new ReplicaServer(new InetSocketAddress("127.0.0.1", port), KEY, ReplicationTls.OFF, h -> receiver, 1 << 20,
                         Duration.ofSeconds(5)).start();
                 waitFor(() -> receiver.applied() == 700 && link.acked() == 700, "the backup caught up");
                 waitFor(() -> !link.spilling(), "the spill file is deleted");

@@ -15,6 +15,7 @@ import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.Hello;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
 import dev.nfsrepl.replication.wire.ReplicationPipelines;
+import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -62,7 +63,7 @@ class ReplicaServerTest {
     void start() throws IOException {
         log = SegmentLog.open(tmp.resolve("received"), LogKind.RECEIVED, LogConfig.DEFAULTS, Clock.systemUTC());
         receiver = new Receiver(log, r -> applied.add(r.seq()), 0);
-        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, h -> {
+        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, ReplicationTls.OFF, h -> {
             if (!h.equals(HELLO)) {
                 throw new IOException("this backup holds " + HELLO + ", not " + h);
             }
@@ -109,7 +110,8 @@ class ReplicaServerTest {
         return new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                ReplicationPipelines.primary(ch.pipeline(), key, "test-primary", 1 << 20, end);
+                ReplicationPipelines.primary(ch.pipeline(), key, ReplicationTls.OFF,
+                        new InetSocketAddress("127.0.0.1", server.port()), "test-primary", 1 << 20, end);
             }
         }).connect("127.0.0.1", server.port()).sync().channel();
     }

@@ -25,6 +25,7 @@ class ReplicationHandshakeTest {
     private static final SyncKey KEY = SyncKey.of("correct horse battery staple".getBytes(StandardCharsets.UTF_8));
     private static final SyncKey OTHER = SyncKey.of("another cluster's secret key".getBytes(StandardCharsets.UTF_8));
     private static final int MAX_FRAME = 1 << 20;
+    private static final java.net.InetSocketAddress BACKUP = java.net.InetSocketAddress.createUnresolved("b1", 20050);
 
     /** What reaches the application's handler. */
     @io.netty.channel.ChannelHandler.Sharable
@@ -50,7 +51,7 @@ class ReplicationHandshakeTest {
         return new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ReplicationPipelines.backup(ch.pipeline(), key, MAX_FRAME, Duration.ofSeconds(10), atBackup);
+                ReplicationPipelines.backup(ch.pipeline(), key, ReplicationTls.OFF, MAX_FRAME, Duration.ofSeconds(10), atBackup);
             }
         });
     }
@@ -59,7 +60,7 @@ class ReplicationHandshakeTest {
         return new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ReplicationPipelines.primary(ch.pipeline(), key, "primary-1", MAX_FRAME, atPrimary);
+                ReplicationPipelines.primary(ch.pipeline(), key, ReplicationTls.OFF, BACKUP, "primary-1", MAX_FRAME, atPrimary);
             }
         });
     }
