@@ -7,6 +7,8 @@ import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.ship.Receiver;
 import dev.nfsrepl.replication.ship.Replica;
 import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.wire.ResyncBegin;
+import dev.nfsrepl.replication.wire.ResyncHave;
 import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.replication.wire.Hello;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaStore implements Replica, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaStore.class);
+    /** The most directory digests a backup offers to resume a resync (a RESYNC_HAVE frame stays under 4 MiB). */
+    private static final int MAX_HAVE_BYTES = 3 << 20;
 
     private final Path export;
     private final Path stateDir;
@@ -93,8 +97,9 @@ public final class ReplicaStore implements Replica, Closeable {
     @Override
     public synchronized Receiver attach(Hello hello) throws IOException {
         if (staging != null) { // a resync the lost connection left unfinished: the old copy stays
-            LOG.warn("backup of {}: abandoning an unfinished full resync", export);
-            staging.abandon();
+            LOG.warn("backup of {}: the full resync from #{} stopped unfinished; its copy is kept, to be resumed",
+                    export, staging.start);
+            staging.suspend();
             staging = null;
             reopen();
         }
@@ -162,38 +167,119 @@ public final class ReplicaStore implements Replica, Closeable {
     }
 
     @Override
-    public synchronized Resync beginResync(long start) throws IOException {
+    public synchronized Resync beginResync(ResyncBegin begin) throws IOException {
         if (receiver == null) {
             throw new IOException("a full resync before the HELLO");
         }
         if (staging != null) {
-            staging.abandon();
+            staging.suspend();
+            staging = null;
         }
         receiver.close(); // applying stops; the old copy is still served
-        staging = new Staging(start);
+        long was = SeqFile.read(resyncStartFile(), -1);
+        if (was >= 0 && !(Files.isDirectory(stagingTree()) && Files.isDirectory(stagingState()))) {
+            was = -1; // the copy is gone (the resync had finished when the node stopped)
+        }
+        if (was >= 0 && was <= begin.start() && was + 1 >= begin.oldestKept()) {
+            Staging resumed = new Staging(was, true);
+            if (resumed.have() != null) {
+                staging = resumed;
+                return staging;
+            }
+            resumed.suspend();
+        } else if (was >= 0) {
+            LOG.warn("backup of {}: the copy of an unfinished resync from #{} cannot be resumed (the primary keeps "
+                    + "records from #{} to #{}); starting over", export, was, begin.oldestKept(), begin.start());
+        }
+        staging = new Staging(begin.start(), false);
         return staging;
+    }
+
+    private Path stagingTree() {
+        return export.resolveSibling("." + export.getFileName() + ".resync");
+    }
+
+    private Path stagingState() {
+        return stateDir.resolveSibling(stateDir.getFileName() + ".resync");
+    }
+
+    /** The start of the resync whose copy is being built beside the tree (kept while it is unfinished). */
+    private Path resyncStartFile() {
+        return dir.resolve("resync-start");
     }
 
     /** The new copy a full resync builds. */
     private final class Staging implements Resync {
         private final long start;
-        private final Path tree = export.resolveSibling("." + export.getFileName() + ".resync");
-        private final Path state = stateDir.resolveSibling(stateDir.getFileName() + ".resync");
+        private final Path tree = stagingTree();
+        private final Path state = stagingState();
         private final LocalFileSystem copy;
         private final RecordApplier applier;
         private long ops;
         private long skipped;
         private final java.util.List<Long> directories = new java.util.ArrayList<>();
+        private ResyncHave have;
 
-        Staging(long start) throws IOException {
+        /**
+         * A new copy from {@code start} ({@code resume} false), or the kept copy of an unfinished
+         * resync from {@code start}, whose directories' digests {@link #have} then gives (null when
+         * there are too many to send).
+         */
+        Staging(long start, boolean resume) throws IOException {
             this.start = start;
-            deleteTree(tree);
-            deleteTree(state);
-            Files.createDirectories(tree);
+            if (!resume) {
+                deleteTree(tree);
+                deleteTree(state);
+                Files.createDirectories(tree);
+                SeqFile.write(resyncStartFile(), start);
+            }
             copy = new LocalFileSystem(tree, state, clock).withIdentity(fs.rootId(), fs.generation()).start();
             copy.setSyncMetadata(false);
             applier = new RecordApplier(copy);
-            LOG.warn("backup of {}: FULL RESYNC from the primary's record #{}, building the copy in {}", export, start, tree);
+            if (!resume) {
+                LOG.warn("backup of {}: FULL RESYNC from the primary's record #{}, building the copy in {}", export,
+                        start, tree);
+                return;
+            }
+            java.util.SortedMap<String, String> described;
+            try {
+                described = TreeDigest.describe(copy);
+            } catch (FsException | RuntimeException e) {
+                LOG.warn("backup of {}: the copy of the unfinished resync cannot be read ({}); starting over", export,
+                        e.toString());
+                return;
+            }
+            described.forEach((path, d) -> {
+                if (d.startsWith("DIRECTORY ")) {
+                    directories.add(TreeDigest.idOf(d));
+                }
+            });
+            // each walk numbers its ops from 1, so the stamps the interrupted one left on directories would
+            // pass re-sent ops of this one as already applied: wipe them (ops are checked by name instead)
+            byte[] none = new AppliedSet(0, new long[0]).encode();
+            try {
+                for (long d : directories) {
+                    copy.finishDirectory(d, none, null);
+                }
+            } catch (FsException e) {
+                LOG.warn("backup of {}: the copy of the unfinished resync cannot be reused ({}); starting over", export,
+                        e.toString());
+                return;
+            }
+            ResyncHave h = new ResyncHave(start, TreeDigest.byDirectory(described));
+            if (h.encodedSize() > MAX_HAVE_BYTES) {
+                LOG.warn("backup of {}: the copy of the unfinished resync has too many directories ({}) to offer; "
+                        + "starting over", export, h.digests().size());
+                return;
+            }
+            have = h;
+            LOG.warn("backup of {}: RESUMING the unfinished full resync from #{}: its copy holds {} objects in {} "
+                    + "directories", export, start, described.size(), h.digests().size());
+        }
+
+        @Override
+        public ResyncHave have() {
+            return have;
         }
 
         @Override
@@ -206,12 +292,16 @@ public final class ReplicaStore implements Replica, Closeable {
                 if (r.op() instanceof dev.nfsrepl.replication.record.Op.Mkdir m) {
                     directories.add(m.id());
                 }
+                String why = "superseded";
                 try {
                     if (applier.apply(r) != RecordApplier.Outcome.SUPERSEDED) {
                         return;
                     }
                 } catch (FsException e) {
-                    // below: the live tree changed under the walk
+                    why = e.toString(); // the live tree changed under the walk
+                }
+                if (skipped < 20) {
+                    LOG.debug("backup of {}: resync op {} not applied: {}", export, r, why);
                 }
                 skipped++; // an object the walk met twice or half: the records replayed after it say what it became
             }
@@ -245,6 +335,7 @@ public final class ReplicaStore implements Replica, Closeable {
                 deleteTree(dir.resolve("log"));
                 SeqFile.write(dir.resolve("fuzzy"), p.walkEnd());
                 SeqFile.write(dir.resolve("applied"), start);
+                Files.deleteIfExists(resyncStartFile());
                 staging = null;
                 LOG.warn("backup of {}: full resync applied ({} ops, {} overtaken by changes during the walk); going on "
                         + "after record #{}", export, ops, skipped, start);
@@ -253,10 +344,9 @@ public final class ReplicaStore implements Replica, Closeable {
             }
         }
 
-        void abandon() throws IOException {
+        /** Closes the copy and keeps it (with its start), to be resumed by the next resync. */
+        void suspend() throws IOException {
             copy.close();
-            deleteTree(tree);
-            deleteTree(state);
         }
     }
 
@@ -331,7 +421,7 @@ public final class ReplicaStore implements Replica, Closeable {
     @Override
     public synchronized void close() throws IOException {
         if (staging != null) {
-            staging.abandon();
+            staging.suspend(); // kept: a resync after the restart resumes it
             staging = null;
         }
         if (receiver == null) {

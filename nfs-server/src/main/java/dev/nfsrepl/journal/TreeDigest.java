@@ -56,11 +56,32 @@ public final class TreeDigest {
 
     /** One line per object, sorted by path (names {@link #escape escaped}): the path, then its description. */
     public static List<String> lines(FileSystem fs) throws FsException {
+        return lines(describe(fs));
+    }
+
+    /** Each object's description by path (names {@link #escape escaped}; "/" the root). */
+    public static SortedMap<String, String> describe(FileSystem fs) throws FsException {
         TreeMap<String, String> out = new TreeMap<>();
         walk(fs, fs.rootId(), "", out);
-        List<String> lines = new ArrayList<>();
-        out.forEach((p, d) -> lines.add(p + " " + d));
+        return out;
+    }
+
+    private static List<String> lines(SortedMap<String, String> described) {
+        List<String> lines = new ArrayList<>(described.size());
+        described.forEach((p, d) -> lines.add(p + " " + d));
         return lines;
+    }
+
+    /** The FileId in an object's description. */
+    public static long idOf(String description) {
+        int at = description.indexOf(" id=") + 4;
+        int end = description.indexOf(' ', at);
+        return Long.parseUnsignedLong(description.substring(at, end < 0 ? description.length() : end), 16);
+    }
+
+    /** {@link #byDirectory(List)} of a tree {@link #describe described}. */
+    public static SortedMap<String, String> byDirectory(SortedMap<String, String> described) {
+        return byDirectory(lines(described));
     }
 
     /**

@@ -16,7 +16,9 @@ import dev.nfsrepl.replication.record.Op;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * A tree as the ops that rebuild it in an empty directory whose root has the tree's root identity
@@ -30,6 +32,13 @@ import java.util.Set;
  * not reached into one it had passed is seen in neither. So after the walk, {@link #catchUp} looks
  * at the records written during it: every object a RENAME or LINK put somewhere, that the walk did
  * not send and that is still there, is sent at that place (with its subtree).
+ *
+ * <p>Resuming an interrupted resync, the walk is given the digests of the directories the backup
+ * already holds ({@link TreeDigest#byDirectory}, by path). It digests its own tree first and sends
+ * no op for the subtree of a directory whose digest is the backup's (only the MKDIR and times of
+ * the directory itself); every object in such a subtree counts as sent, and a further name of one
+ * of its files met elsewhere is sent as a LINK. What else the backup's copy holds is mended as in
+ * any resync: the records after the resync's start are applied again afterwards.
  */
 public final class TreeWalk {
 
@@ -38,6 +47,7 @@ public final class TreeWalk {
         void accept(Op op) throws IOException;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeWalk.class);
     private static final int CHUNK = 1 << 20;
     private static final int ZERO_BLOCK = 4096;
 
@@ -45,8 +55,11 @@ public final class TreeWalk {
     private final Sink out;
     private final Set<Long> linked = new HashSet<>();
     private final Set<Long> sent = new HashSet<>();
+    private final Set<String> held = new HashSet<>(); // paths of the subtrees the backup holds as they are here
     private long objects;
     private long bytes;
+    private long heldObjects;
+    private long heldDirectories;
 
     private TreeWalk(FileSystem fs, Sink out) {
         this.fs = fs;
@@ -59,30 +72,81 @@ public final class TreeWalk {
         void forEach(Sink each) throws IOException;
     }
 
-    /** Walks the whole tree of {@code fs}, then {@link #catchUp catches up} with {@code during}; returns {objects, content bytes}. */
-    public static long[] run(FileSystem fs, Sink out, Records during) throws IOException {
-        TreeWalk w = walk(fs, out);
+    /**
+     * Walks the whole tree of {@code fs}, leaving out the subtrees the backup holds ({@code have}:
+     * its directories' digests by path; empty: none), then {@link #catchUp catches up} with
+     * {@code during}; returns {objects sent, content bytes sent, objects the backup held}.
+     */
+    public static long[] run(FileSystem fs, Map<String, String> have, Sink out, Records during) throws IOException {
+        TreeWalk w = walk(fs, have, out);
         w.catchUp(during);
-        return new long[] {w.objects, w.bytes};
+        return new long[] {w.objects, w.bytes, w.heldObjects};
     }
 
     /** Walks the whole tree of {@code fs}; returns {objects, content bytes} sent. */
     public static long[] run(FileSystem fs, Sink out) throws IOException {
-        TreeWalk w = walk(fs, out);
+        TreeWalk w = walk(fs, Map.of(), out);
         return new long[] {w.objects, w.bytes};
     }
 
-    private static TreeWalk walk(FileSystem fs, Sink out) throws IOException {
+    private static TreeWalk walk(FileSystem fs, Map<String, String> have, Sink out) throws IOException {
         TreeWalk w = new TreeWalk(fs, out);
         try {
+            if (!have.isEmpty()) {
+                w.skipWhatTheBackupHolds(have);
+                LOG.info("resuming a resync: {} subtrees ({} objects) are on the backup as they are here; not sent "
+                        + "again", w.heldDirectories, w.heldObjects);
+            }
             Attr root = fs.getattr(fs.rootId());
-            w.directory(fs.rootId(), root.mtimeNanos());
+            if (!w.held.contains("/")) {
+                w.directory(fs.rootId(), "", root.mtimeNanos());
+            }
             out.accept(new Op.SetAttrs(fs.rootId(), root.mode() & 07777, root.uid(), root.gid(), null, root.atimeNanos(),
                     root.mtimeNanos()));
         } catch (FsException e) {
             throw new IOException("cannot read the root of the tree: " + e.getMessage(), e);
         }
         return w;
+    }
+
+    /**
+     * Digests this tree and notes the subtrees whose digests are the backup's: they are not walked,
+     * their objects count as sent, and their files as linked (a further name is sent as a LINK).
+     */
+    private void skipWhatTheBackupHolds(Map<String, String> have) throws FsException {
+        SortedMap<String, String> described = TreeDigest.describe(fs);
+        SortedMap<String, String> mine = TreeDigest.byDirectory(described);
+        for (Map.Entry<String, String> d : mine.entrySet()) {
+            String p = d.getKey();
+            if (!d.getValue().equals(have.get(p)) || heldAbove(p)) {
+                continue;
+            }
+            held.add(p);
+            heldDirectories++;
+            String below = p.equals("/") ? "/" : p + "/";
+            for (Map.Entry<String, String> e : described.tailMap(below).entrySet()) {
+                if (!e.getKey().startsWith(below)) {
+                    break;
+                }
+                long id = TreeDigest.idOf(e.getValue());
+                sent.add(id);
+                linked.add(id);
+                heldObjects++;
+            }
+        }
+    }
+
+    private boolean heldAbove(String p) {
+        // (a directory's ancestors come before it in path order, so they are decided already)
+        for (int slash = p.lastIndexOf('/'); slash >= 0; slash = p.lastIndexOf('/', slash - 1)) {
+            if (held.contains(slash == 0 ? "/" : p.substring(0, slash))) {
+                return true;
+            }
+            if (slash == 0) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Sends the objects that records written during the walk moved past it (see the class comment). */
@@ -107,7 +171,7 @@ public final class TreeWalk {
             }
             try {
                 if (fs.lookup(Identity.ROOT, dir, name) == id) {
-                    entry(dir, fs.getattr(dir).mtimeNanos(), name, fs.getattr(id));
+                    entry(dir, null, fs.getattr(dir).mtimeNanos(), name, fs.getattr(id));
                 }
             } catch (FsException e) {
                 // gone again: nothing to send
@@ -115,7 +179,8 @@ public final class TreeWalk {
         });
     }
 
-    private void directory(long dir, long dirMtime) throws IOException, FsException {
+    /** Sends the entries of {@code dir}, whose path is {@code path} ("" the root; null: not known, nothing skipped). */
+    private void directory(long dir, String path, long dirMtime) throws IOException, FsException {
         long cookie = 0;
         while (true) {
             DirPage page;
@@ -128,7 +193,7 @@ public final class TreeWalk {
                 cookie = e.cookie();
                 if (!e.name().equals(".") && !e.name().equals("..")) {
                     try {
-                        entry(dir, dirMtime, e.name(), fs.getattr(e.fileId()));
+                        entry(dir, path, dirMtime, e.name(), fs.getattr(e.fileId()));
                     } catch (NoEntException | StaleException gone) {
                         // removed meanwhile
                     }
@@ -140,8 +205,9 @@ public final class TreeWalk {
         }
     }
 
-    private void entry(long dir, long dirMtime, String name, Attr a) throws IOException, FsException {
+    private void entry(long dir, String dirPath, long dirMtime, String name, Attr a) throws IOException, FsException {
         long id = a.fileId();
+        String path = dirPath == null ? null : dirPath + "/" + TreeDigest.escape(name);
         if (sent.contains(id) && !(a.nlink() > 1 && a.type() != FileType.DIRECTORY)) {
             return; // met again after a rename moved it ahead of the walk: the replayed RENAME moves it
         }
@@ -151,7 +217,9 @@ public final class TreeWalk {
         switch (a.type()) {
             case DIRECTORY -> {
                 out.accept(new Op.Mkdir(dir, name, id, attrs, dirMtime));
-                directory(id, a.mtimeNanos());
+                if (path == null || !held.contains(path)) {
+                    directory(id, path, a.mtimeNanos());
+                }
                 out.accept(new Op.SetAttrs(id, null, null, null, null, a.atimeNanos(), a.mtimeNanos()));
             }
             case REGULAR -> {

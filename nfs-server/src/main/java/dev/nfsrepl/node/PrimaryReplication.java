@@ -66,7 +66,7 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
 
             @Override
             public TreeSource tree() {
-                return (start, out) -> TreeWalk.run(journal.tree(), out::accept, each -> {
+                return (start, have, out) -> TreeWalk.run(journal.tree(), have, out::accept, each -> {
                     try (var c = journal.log().readFromSeq(start + 1)) {
                         for (OpRecord r; (r = c.next()) != null; ) {
                             each.accept(r.op());

@@ -12,6 +12,8 @@ import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
 import dev.nfsrepl.replication.wire.Commit;
 import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ResyncBegin;
+import dev.nfsrepl.replication.wire.ResyncHave;
 import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.replication.wire.Frame;
 import dev.nfsrepl.replication.wire.HandshakeFailed;
@@ -37,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p>A full resync (the backup missed records no longer kept, or its spill file was dropped) walks
  * the primary's {@link TreeSource} on a thread of its own and sends the ops in RESYNC_DATA frames
  * between RESYNC_BEGIN and RESYNC_END, one frame per acknowledgement credit (four ahead); then the
- * link streams from the resync's start. Not yet: resuming an interrupted resync where it stopped.
+ * link streams from the resync's start. A backup holding the copy of an interrupted resync answers
+ * RESYNC_BEGIN with its directories' digests (RESYNC_HAVE): the walk then resumes from that
+ * resync's start and leaves out the subtrees the backup already holds as they are here.
  *
  * <p>Thread-safe: {@link #appended} may be called from any thread.
  */
@@ -92,6 +97,7 @@ public final class BackupLink implements Closeable {
     private volatile long resyncEnding = -1; // its start, once RESYNC_END is sent
     private volatile long resyncEndFrame = -1; // which frame of the resync RESYNC_END is (from 1), once sent
     private final java.util.concurrent.atomic.AtomicLong resyncAnswered = new java.util.concurrent.atomic.AtomicLong();
+    private volatile CompletableFuture<ResyncHave> resyncAnswer; // the backup's answer to RESYNC_BEGIN (null: a new copy)
     private long shipped; // newest record written on this connection
     private long commitSent; // newest commit point written on this connection
     private final Bootstrap bootstrap;
@@ -314,13 +320,15 @@ public final class BackupLink implements Closeable {
         LOG.warn("replication to {}: FULL RESYNC ({}); the copy will hold every record up to #{} and then stream", name,
                 reason, start);
         Semaphore credits = new Semaphore(4);
+        CompletableFuture<ResyncHave> answer = new CompletableFuture<>();
+        resyncAnswer = answer;
         resyncEnding = -1;
         resyncEndFrame = -1;
         resyncAnswered.set(0);
         resyncCredits = credits;
         Thread t = new Thread(() -> {
             try {
-                long[] sent = resync(ch, start, credits);
+                long[] sent = resync(ch, start, credits, answer);
                 LOG.info("replication to {}: full resync walk sent {} objects, {} bytes of content", name, sent[0], sent[1]);
             } catch (IOException | RuntimeException | InterruptedException e) {
                 LOG.error("replication to {}: full resync failed: {}; it starts again on the next connection", name,
@@ -332,9 +340,24 @@ public final class BackupLink implements Closeable {
         t.start();
     }
 
-    private long[] resync(Channel ch, long start, Semaphore credits) throws IOException, InterruptedException {
-        send(ch, credits, new Frame(Frame.Type.RESYNC_BEGIN, new ResyncPoint(start, 0).encode()));
+    private long[] resync(Channel ch, long newStart, Semaphore credits, CompletableFuture<ResyncHave> answer)
+            throws IOException, InterruptedException {
+        send(ch, credits, new Frame(Frame.Type.RESYNC_BEGIN, new ResyncBegin(newStart,
+                Math.min(journal.firstSeq(), newStart + 1)).encode()));
         long[] frames = {1};
+        ResyncHave have = await(ch, answer);
+        long start = newStart;
+        java.util.SortedMap<String, String> digests = java.util.Collections.emptySortedMap();
+        if (have != null) {
+            if (have.start() > newStart || journal.firstSeq() > have.start() + 1) {
+                throw new IOException("the backup would resume a resync from #" + have.start() + ", but the journal "
+                        + "keeps records from #" + journal.firstSeq() + " to #" + newStart);
+            }
+            start = have.start();
+            digests = have.digests();
+            LOG.warn("replication to {}: RESUMING the interrupted full resync from #{} (the backup holds {} directories "
+                    + "of it; subtrees equal to ours are not sent again)", name, start, digests.size());
+        }
         int epoch = (int) (hello.rootId() >>> 48);
         long time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
         Parts parts = new Parts(part -> {
@@ -343,7 +366,7 @@ public final class BackupLink implements Closeable {
         });
         long[] next = {1};
         long[] counts = {0, 0};
-        tree.walk(start, op -> {
+        tree.walk(start, digests, op -> {
             parts.add(new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op));
             if (op instanceof Op.Mkdir || op instanceof Op.Create || op instanceof Op.Symlink
                     || op instanceof Op.Mknod || op instanceof Op.Link) {
@@ -369,6 +392,22 @@ public final class BackupLink implements Closeable {
         }
     }
 
+    /** The backup's answer to RESYNC_BEGIN, while the connection lasts. */
+    private static ResyncHave await(Channel ch, CompletableFuture<ResyncHave> answer)
+            throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return answer.get(100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!ch.isActive()) {
+                    throw new IOException("the connection closed");
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause());
+            }
+        }
+    }
+
     /** Sends once the backup has room (it acknowledges every resync frame), while the connection lasts. */
     private static void send(Channel ch, Semaphore credits, Frame f) throws IOException, InterruptedException {
         while (!credits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -382,6 +421,7 @@ public final class BackupLink implements Closeable {
     private void connect() {
         positionKnown = false;
         resyncCredits = null;
+        resyncAnswer = null;
         shipped = 0;
         commitSent = 0;
         ChannelFuture cf = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
@@ -412,10 +452,20 @@ public final class BackupLink implements Closeable {
         protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
             Ack a;
             try {
+                CompletableFuture<ResyncHave> answer = resyncAnswer;
+                if (f.type() == Frame.Type.RESYNC_HAVE && resyncCredits != null && answer != null && !answer.isDone()) {
+                    answer.complete(ResyncHave.decode(f.payload()));
+                    resyncAnswered.incrementAndGet(); // the answer to RESYNC_BEGIN, in place of its ACK
+                    resyncCredits.release();
+                    return;
+                }
                 if (f.type() != Frame.Type.ACK) {
                     throw new RecordFormatException("unexpected " + f.type() + " frame");
                 }
                 a = Ack.decode(f.payload());
+                if (answer != null && !answer.isDone()) {
+                    answer.complete(null); // the credit answering RESYNC_BEGIN: a new copy
+                }
                 if (a.diverged() && !backupDiverged) {
                     LOG.error("replication to {}: the backup reports DIVERGED (applying stopped at #{}; it keeps "
                             + "receiving); see its log", name, a.applied());

@@ -5,6 +5,8 @@ import dev.nfsrepl.replication.wire.Authenticated;
 import dev.nfsrepl.replication.wire.Batch;
 import dev.nfsrepl.replication.wire.Commit;
 import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ResyncBegin;
+import dev.nfsrepl.replication.wire.ResyncHave;
 import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.replication.wire.Ack;
 import dev.nfsrepl.replication.record.OpRecord;
@@ -63,7 +65,7 @@ public final class ReplicaServer implements Closeable {
     private Replica.Resync resync; // a full resync in progress; only on the receiving thread
     private Channel resyncFrom;
 
-    private record Begin(ResyncPoint p) {
+    private record Begin(ResyncBegin p) {
     }
 
     private record Data(Batch batch) {
@@ -133,7 +135,7 @@ public final class ReplicaServer implements Closeable {
                     case HELLO -> Hello.decode(f.payload());
                     case BATCH -> Batch.decode(f.payload());
                     case COMMIT -> Commit.decode(f.payload());
-                    case RESYNC_BEGIN -> new Begin(ResyncPoint.decode(f.payload()));
+                    case RESYNC_BEGIN -> new Begin(ResyncBegin.decode(f.payload()));
                     case RESYNC_DATA -> new Data(Batch.decode(f.payload()));
                     case RESYNC_END -> new End(ResyncPoint.decode(f.payload()));
                     default -> throw new RecordFormatException("unexpected " + f.type() + " frame from the primary");
@@ -172,9 +174,11 @@ public final class ReplicaServer implements Closeable {
             }
             if (payload instanceof Begin b) {
                 LOG.warn("replication: the primary starts a FULL RESYNC of this backup from record #{}", b.p().start());
-                resync = replica.beginResync(b.p().start());
+                resync = replica.beginResync(b.p());
                 resyncFrom = ctx.channel();
-                ctx.writeAndFlush(new Frame(Frame.Type.ACK, new Ack(0, 0).encode())); // a credit for the next frame
+                ResyncHave have = resync.have();
+                ctx.writeAndFlush(have != null ? new Frame(Frame.Type.RESYNC_HAVE, have.encode()) // resume this
+                        : new Frame(Frame.Type.ACK, new Ack(0, 0).encode())); // a credit for the next frame
                 return;
             }
             if (payload instanceof Data || payload instanceof End) {

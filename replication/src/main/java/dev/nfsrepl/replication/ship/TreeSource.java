@@ -11,6 +11,11 @@ public interface TreeSource {
         void accept(Op op) throws IOException;
     }
 
-    /** Walks the tree, live, into {@code out}; {@code start}: the journal's last record when the walk began. */
-    void walk(long start, OpSink out) throws IOException;
+    /**
+     * Walks the tree, live, into {@code out}; {@code start}: the journal's last record when the walk
+     * began (or the start of the interrupted resync it resumes). {@code have}: the digests, by path,
+     * of the directories the backup already holds (empty: none); a subtree whose digest equals the
+     * primary's is not sent.
+     */
+    void walk(long start, java.util.SortedMap<String, String> have, OpSink out) throws IOException;
 }

@@ -27,12 +27,14 @@ public record Frame(Type type, byte[] payload) {
         COMMIT(12),
         /** primary → backup, first after the handshake: the export's identity ({@link Hello}) */
         HELLO(13),
-        /** primary → backup: a full resync starts ({@link ResyncPoint}: the journal's last record then) */
+        /** primary → backup: a full resync starts ({@link ResyncBegin}) */
         RESYNC_BEGIN(14),
         /** primary → backup: ops that rebuild the tree (a {@link Batch} with its own numbering from 1) */
         RESYNC_DATA(15),
         /** primary → backup: the walk is over ({@link ResyncPoint}: start, and the journal's last record at the end) */
-        RESYNC_END(16);
+        RESYNC_END(16),
+        /** backup → primary, answering RESYNC_BEGIN: the copy of an interrupted resync it can resume ({@link ResyncHave}) */
+        RESYNC_HAVE(17);
 
         final int code;
 

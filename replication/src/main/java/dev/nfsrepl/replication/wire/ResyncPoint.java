@@ -4,12 +4,12 @@ import dev.nfsrepl.replication.record.RecordFormatException;
 import java.nio.ByteBuffer;
 
 /**
- * The payload of RESYNC_BEGIN and RESYNC_END frames. A full resync walks the primary's live tree:
+ * The payload of RESYNC_END frames. A full resync walks the primary's live tree:
  * the copy it gives holds every change up to {@code start} and, in part, those up to
  * {@code walkEnd}; the records after {@code start} are then applied again, idempotently, and up to
  * {@code walkEnd} a record the walk already overtook counts as done.
  * <pre>
- *   resync := start:u64be walkEnd:u64be     ; walkEnd = 0 in RESYNC_BEGIN
+ *   resync := start:u64be walkEnd:u64be
  * </pre>
  */
 public record ResyncPoint(long start, long walkEnd) {

@@ -1,0 +1,108 @@
+package dev.nfsrepl.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.record.Op;
+import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.Origin;
+import dev.nfsrepl.replication.ship.Replica;
+import dev.nfsrepl.replication.wire.Hello;
+import dev.nfsrepl.replication.wire.ResyncBegin;
+import dev.nfsrepl.replication.wire.ResyncHave;
+import dev.nfsrepl.replication.wire.ResyncPoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full resync cut halfway and resumed, through the backup's {@link ReplicaStore} and the
+ * primary's {@link TreeWalk}, in temp directories: the backup offers the directories of the copy
+ * it kept, the walk leaves out those equal to the primary's, and the copy ends equal to the
+ * primary's tree (hard links across held and sent directories included).
+ */
+class ResyncResumeTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final ReplicaStore.Serving NOT_SERVED = new ReplicaStore.Serving() {
+        @Override
+        public void opened(LocalFileSystem fs) {
+        }
+
+        @Override
+        public void closing(LocalFileSystem fs) {
+        }
+    };
+
+    ReplicaStore backup() throws IOException {
+        return new ReplicaStore(Files.createDirectories(tmp.resolve("b")), tmp.resolve("b-state"),
+                Files.createDirectories(tmp.resolve("b-journal")), LogConfig.DEFAULTS, Clock.systemUTC(), NOT_SERVED)
+                .start();
+    }
+
+    static List<Op> walk(LocalFileSystem fs, Map<String, String> have) throws IOException {
+        List<Op> ops = new ArrayList<>();
+        TreeWalk.run(fs, have, ops::add, each -> {
+        });
+        return ops;
+    }
+
+    static void apply(Replica.Resync r, List<Op> ops) throws IOException {
+        long seq = 1; // each walk numbers its ops from 1
+        for (Op op : ops) {
+            r.apply(new OpRecord(seq++, 1, 0, Origin.SERVER, op));
+        }
+    }
+
+    @Test
+    void aResyncCutHalfwayResumesFromTheCopyItLeftAndConverges() throws Exception {
+        Path p = Files.createDirectories(tmp.resolve("p"));
+        for (int d = 0; d < 8; d++) {
+            Path dir = Files.createDirectories(p.resolve("d" + d).resolve("sub"));
+            for (int f = 0; f < 6; f++) {
+                Files.writeString(dir.resolveSibling("f" + f), ("file " + d + "/" + f + "\n").repeat(50 + f));
+            }
+            Files.writeString(dir.resolve("deep"), "deep " + d);
+        }
+        Files.createLink(p.resolve("d7/second-name"), p.resolve("d0/f0")); // one file in two directories
+        Files.createSymbolicLink(p.resolve("d3/to-f1"), Path.of("f1"));
+        try (LocalFileSystem primary = new LocalFileSystem(p, tmp.resolve("p-state"), Clock.systemUTC()).start()) {
+            Hello hello = new Hello(primary.rootId(), primary.generation());
+            List<Op> all = walk(primary, Map.of());
+
+            ReplicaStore store = backup();
+            store.attach(hello);
+            Replica.Resync first = store.beginResync(new ResyncBegin(0, 1));
+            assertNull(first.have(), "nothing to resume yet: a new copy");
+            apply(first, all.subList(0, all.size() / 2));
+            store.close(); // the backup stops halfway; its copy stays
+
+            store = backup();
+            store.attach(hello);
+            Replica.Resync resumed = store.beginResync(new ResyncBegin(0, 1));
+            ResyncHave have = resumed.have();
+            assertNotNull(have, "the backup offers the copy it kept");
+            assertEquals(0, have.start());
+            List<Op> rest = walk(primary, have.digests());
+            assertTrue(rest.size() < all.size() * 3 / 4, "the resumed walk sends " + rest.size() + " of "
+                    + all.size() + " ops: what the backup holds is left out");
+            apply(resumed, rest);
+            resumed.finish(new ResyncPoint(0, 0));
+
+            assertEquals(TreeDigest.lines(primary), TreeDigest.lines(store.fileSystem()));
+            store.close();
+        }
+    }
+}
