@@ -27,6 +27,9 @@
 #              BENCH_PIN [0]  1: the primary and the client on CPU 0, backups on CPU 1, as if each backup
 #                  had a machine of its own (otherwise a backup's work competes with the primary's)
 #              BENCH_ONLY ["none async-1 async-2 sync-1 sync-2 spill-1"]  the workloads to run
+#              BENCH_NODE_ARGS  more flags for every node (e.g. --batch-delay-ms 5)
+#              BENCH_BACKUP_JVM, BENCH_PRIMARY_JVM  more JVM flags for the backups / the primary (a profiler:
+#                  -agentpath:/path/libasyncProfiler.so=start,event=cpu,file=/tmp/b.html)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -49,25 +52,36 @@ PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    [[ "${BENCH_KEEP:-0}" == 1 ]] || rm -rf "$WORK"
+    if [[ "${BENCH_KEEP:-0}" != 1 ]]; then
+        rm -rf "$WORK"
+        [[ -z "${BENCH_BACKUP_DIR:-}" ]] || rm -rf "$BENCH_BACKUP_DIR"/nfsrepl-rbench-b*
+    fi
 }
 trap cleanup EXIT
 printf 'a shared secret for the benchmark cluster\n' > "$WORK/key"
 
+# node_dir NAME: where node NAME keeps its data (backups: in BENCH_BACKUP_DIR when set)
+node_dir() {
+    if [[ $1 == b* && -n "${BENCH_BACKUP_DIR:-}" ]]; then echo "$BENCH_BACKUP_DIR/nfsrepl-rbench-$1"; else echo "$WORK/$1"; fi
+}
+
 # node NAME PORTBASE ARGS...: starts a node (NFS port PORTBASE, MOUNT +1, replication +2) and waits for it
 node() {
     local name=$1 base=$2; shift 2
-    local d="$WORK/$name"
-    [[ $name == b* && -n "${BENCH_BACKUP_DIR:-}" ]] && d="$BENCH_BACKUP_DIR/nfsrepl-rbench-$name"
+    local d
+    d=$(node_dir "$name")
     [[ "${KEEP_DATA:-0}" == 1 ]] || rm -rf "$d"
     mkdir -p "$d/export"
     local pin=() lines
     lines=0; [[ -f "$WORK/$name.log" ]] && lines=$(wc -l < "$WORK/$name.log")
     [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c "$([[ $name == b* ]] && echo 1 || echo 0)")
-    "${pin[@]}" java "${JVM_FLAGS[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --admin-port 0 --name "$name" \
+    local extra=()
+    [[ $name == b* && -n "${BENCH_BACKUP_JVM:-}" ]] && read -ra extra <<< "$BENCH_BACKUP_JVM"
+    [[ $name == p && -n "${BENCH_PRIMARY_JVM:-}" ]] && read -ra extra <<< "$BENCH_PRIMARY_JVM"
+    "${pin[@]}" java "${JVM_FLAGS[@]}" "${extra[@]}" -cp "$CP" dev.nfsrepl.node.Main serve --no-portmap --admin-port 0 --name "$name" \
         --export "$d/export" --export-as /export --state-dir "$d/state" \
         --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
-        --sync-key-file "$WORK/key" "$@" >> "$WORK/$name.log" 2>&1 &
+        --sync-key-file "$WORK/key" "$@" ${BENCH_NODE_ARGS:-} >> "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     LAST_PID=$!
     local pid=$! i
@@ -122,8 +136,20 @@ run() { # LABEL: starts what the label needs, runs LoadGen, stops everything
     stop_all
 }
 
-# whether the backup's copy of the LoadGen directories holds at least $2 files named $1*
-backup_holds() { (( $(find "$WORK/b1/export" -mindepth 2 -maxdepth 2 -name "$1*" 2>/dev/null | wc -l) >= $2 )); }
+# whether the backup's copy of the LoadGen directories holds at least $2 files named $1* (a walk of
+# the whole tree: for checking once, not for polling, which would compete with the backup for the CPU)
+backup_holds() { (( $(find "$(node_dir b1)/export" -mindepth 2 -maxdepth 2 -name "$1*" 2>/dev/null | wc -l) >= $2 )); }
+
+# seq NAME KEY: the first number named KEY in node NAME's admin status (lastSeq, applied, ...)
+seq_of() {
+    local url token
+    url=$(grep -o 'admin API on [^ ]*' "$WORK/$1.log" | tail -1 | cut -d' ' -f4)
+    token=$(grep -o 'token in [^)]*' "$WORK/$1.log" | tail -1 | cut -d' ' -f3)
+    curl -sf -H "Authorization: Bearer $(head -1 "$token")" "$url/api/v1/status" | grep -o "\"$2\":[0-9]*" | head -1 \
+        | cut -d: -f2
+}
+# whether backup b1 applied every record the primary had journaled when $1 was read
+applied() { local a; a=$(seq_of b1 applied) && [[ -n $a ]] && ((a >= $1)); }
 spill_gone() { ! ls -d "$WORK"/p/journal/export-*/spill/b1 > /dev/null 2>&1; }
 
 await() { # WHAT COMMAND...: polls the command until it succeeds (20 min at most)
@@ -138,29 +164,43 @@ catchup() {
         (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync) > /dev/null \
             || die "rsync is missing and cannot be installed"
     fi
-    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2
-    rm -rf "$WORK"/{p,b1,b2} "$WORK/rsync-target"
+    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2 last
+    local target # rsync's copy of the stale backup tree, on the same file system as the backup's
+    target="$(node_dir b1)-rsync"
+    rm -rf "$WORK"/{p,b1,b2} "$target"
     backup b1 41059; b1pid=$LAST_PID
     node p 41049 --peer b1=127.0.0.1:41061
     log "catchup: making a tree of $tree files"
     loadgen tree --warmup 0 --files "$tree" --keep t > /dev/null || die "LoadGen (tree) failed"
-    await "the backup holds the tree" backup_holds t "$tree"
+    last=$(seq_of p lastSeq)
+    await "the backup applied #$last" applied "$last"
+    backup_holds t "$tree" || die "the backup does not hold the tree"
     kill -9 "$b1pid"; wait "$b1pid" 2>/dev/null || true
     log "catchup: backup killed; changing $changed files"
     loadgen changes --warmup 0 --files "$changed" --keep c > /dev/null || die "LoadGen (changes) failed"
-    cp -a "$WORK/b1/export" "$WORK/rsync-target"
+    cp -a "$(node_dir b1)/export" "$target"
     sync
     KEEP_DATA=1 backup b1 41059
     log "catchup: backup restarted (listening)"
     t0=$(date +%s.%N) # from the backup's return, not counting its JVM's start
-    await "the backup caught up" backup_holds c "$changed"
+    last=$(seq_of p lastSeq)
+    await "the backup applied #$last" applied "$last"
     await "its spill file is gone" spill_gone
     t1=$(date +%s.%N)
-    rsync -a --delete "$WORK/p/export/" "$WORK/rsync-target/"
+    backup_holds c "$changed" || die "the backup does not hold the $changed new files"
+    rsync -a --delete "$WORK/p/export/" "$target/"
     t2=$(date +%s.%N)
-    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f rsync_s=%.2f rsync/nfsrepl=%.2f\n' "$tree" "$changed" \
-        "$(echo "$t1 - $t0" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
+    # from the primary's log: when it reached the backup again, and when the backup held every record
+    local connected held
+    connected=$(grep 'replication to b1: connected' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
+    held=$(grep 'replication to b1: caught up' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
+    connected=$(date -d "${connected/T/ }" +%s.%N); held=$(date -d "${held/T/ }" +%s.%N)
+    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f (reconnect %.2f, held %.2f, applied %.2f) rsync_s=%.2f rsync/nfsrepl=%.2f\n' \
+        "$tree" "$changed" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$connected - $t0" | bc -l)" \
+        "$(echo "$held - $connected" | bc -l)" "$(echo "$t1 - $connected" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" \
+        "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
     stop_all
+    rm -rf "$target"
 }
 
 ONLY=${BENCH_ONLY:-none async-1 async-2 sync-1 sync-2 spill-1}

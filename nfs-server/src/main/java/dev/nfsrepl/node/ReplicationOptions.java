@@ -99,8 +99,13 @@ final class ReplicationOptions {
     long spillLimitMib;
 
     @Option(names = "--retry-ms", defaultValue = "200", description = "First delay before reconnecting to an "
-            + "unreachable backup, doubling up to 5 s, ms (default: ${DEFAULT-VALUE}).")
+            + "unreachable backup, doubling up to --retry-max-ms, ms (default: ${DEFAULT-VALUE}).")
     int retryMs;
+
+    @Option(names = "--retry-max-ms", defaultValue = "1000", description = "Longest delay between attempts to reach "
+            + "an unreachable backup, ms: a returning backup waits at most this long for its primary (default: "
+            + "${DEFAULT-VALUE}).")
+    int retryMaxMs;
 
     /** Largest replication frame: a batch part of about 1 MiB of records plus a WRITE of 1 MiB. */
     static final int MAX_FRAME = 4 << 20;
@@ -132,7 +137,7 @@ final class ReplicationOptions {
     ReplicationGroup.Settings settings() {
         LinkMachine.Config link = new LinkMachine.Config(batchKib * 1024L, Duration.ofMillis(batchDelayMs), maxInFlight,
                 256, Duration.ofMillis(ackTimeoutMs), (long) queueMib << 20, Duration.ofMillis(retryMs),
-                Duration.ofSeconds(5));
+                Duration.ofMillis(Math.max(retryMs, retryMaxMs)));
         return new ReplicationGroup.Settings(link, MAX_FRAME, spillLimitMib << 20);
     }
 

@@ -344,7 +344,7 @@ public final class LinkMachine {
         if (disconnect) {
             out.add(new Disconnect(reason));
         }
-        why = reason;
+        why = needsResync ? reason + "; it needs a FULL RESYNC (" + resyncReason + ")" : reason; // both stay visible
         state = State.UNREACHABLE;
         resyncing = false;
         batches.clear();

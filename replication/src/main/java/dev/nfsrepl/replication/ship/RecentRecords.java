@@ -3,9 +3,7 @@ package dev.nfsrepl.replication.ship;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -22,8 +20,11 @@ final class RecentRecords {
     static final int MAX_DATA = 64 * 1024;
 
     private final long limitBytes;
-    private final ArrayDeque<OpRecord> kept = new ArrayDeque<>(); // consecutive seqs
-    private final ArrayDeque<Long> sizes = new ArrayDeque<>();
+    // a ring of consecutive records, oldest at head: a range is found by index, not by walking to it
+    private OpRecord[] kept = new OpRecord[1024];
+    private long[] sizes = new long[1024];
+    private int head;
+    private int count;
     private long bytes;
 
     RecentRecords(long limitBytes) {
@@ -32,43 +33,61 @@ final class RecentRecords {
 
     /** The journal's next record (called in seq order). */
     synchronized void add(OpRecord r, long size) {
-        OpRecord last = kept.peekLast();
-        if (size > MAX_DATA + 1024 || (last != null && last.seq() + 1 != r.seq())) {
+        if (size > MAX_DATA + 1024 || (count > 0 && at(count - 1).seq() + 1 != r.seq())) {
             clear();
             if (size > MAX_DATA + 1024) {
                 return;
             }
         }
-        kept.addLast(copy(r));
-        sizes.addLast(size);
-        bytes += size;
-        while (bytes > limitBytes && !kept.isEmpty()) {
-            kept.removeFirst();
-            bytes -= sizes.removeFirst();
+        if (count == kept.length) {
+            grow();
         }
+        int i = (head + count) & (kept.length - 1);
+        kept[i] = copy(r);
+        sizes[i] = size;
+        count++;
+        bytes += size;
+        while (bytes > limitBytes && count > 0) {
+            bytes -= sizes[head];
+            kept[head] = null;
+            head = (head + 1) & (kept.length - 1);
+            count--;
+        }
+    }
+
+    private OpRecord at(int index) {
+        return kept[(head + index) & (kept.length - 1)];
+    }
+
+    private void grow() {
+        OpRecord[] k = new OpRecord[kept.length * 2];
+        long[] z = new long[k.length];
+        for (int i = 0; i < count; i++) {
+            k[i] = at(i);
+            z[i] = sizes[(head + i) & (kept.length - 1)];
+        }
+        kept = k;
+        sizes = z;
+        head = 0;
     }
 
     /** Records {@code from}..{@code to} when all are kept, else null. */
     synchronized List<OpRecord> get(long from, long to) {
-        OpRecord first = kept.peekFirst();
-        OpRecord last = kept.peekLast();
-        if (first == null || from < first.seq() || to > last.seq() || from > to) {
+        if (count == 0 || from > to || from < at(0).seq() || to > at(count - 1).seq()) {
             return null;
         }
+        int first = (int) (from - at(0).seq());
         List<OpRecord> out = new ArrayList<>((int) (to - from + 1));
-        Iterator<OpRecord> it = kept.iterator();
-        for (long skip = from - first.seq(); skip > 0; skip--) {
-            it.next();
-        }
-        for (long s = from; s <= to; s++) {
-            out.add(it.next());
+        for (int i = first; i <= first + (int) (to - from); i++) {
+            out.add(at(i));
         }
         return out;
     }
 
     private void clear() {
-        kept.clear();
-        sizes.clear();
+        java.util.Arrays.fill(kept, null);
+        head = 0;
+        count = 0;
         bytes = 0;
     }
 

@@ -120,6 +120,10 @@ class LinkMachineTest {
         assertTrue(m.needsResync());
         now += 1000 * MS;
         m.on(new Tick(now));
+        m.on(new Lost("cannot connect to b1", now)); // a later failure does not hide the resync to come
+        assertTrue(m.why().contains("cannot connect to b1") && m.why().contains("over 8 GiB"), m.why());
+        now += 2000 * MS;
+        m.on(new Tick(now));
         m.on(new Connected(now));
         List<Effect> out = m.on(new Ready(0, 0, 1, now));
         assertEquals(1, out.size());

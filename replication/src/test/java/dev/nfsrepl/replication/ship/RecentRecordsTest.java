@@ -41,6 +41,26 @@ class RecentRecordsTest {
     }
 
     @Test
+    void rangesAreFoundWhereverTheyLieAsTheKeptRunGrowsAndWrapsAround() {
+        RecentRecords recent = new RecentRecords(3000 * 100); // 3000 records of 100 bytes
+        for (long s = 1; s <= 10_000; s++) {
+            recent.add(write(s, 10), 100);
+            if (s % 997 == 0 || s == 2500 || s == 10_000) {
+                long from = Math.max(1, s - 2999);
+                List<OpRecord> all = recent.get(from, s);
+                assertEquals(s - from + 1, all.size(), "at #" + s);
+                for (int i = 0; i < all.size(); i++) {
+                    assertEquals(from + i, all.get(i).seq());
+                }
+                assertEquals(List.of(s - 1, s), recent.get(s - 1, s).stream().map(OpRecord::seq).toList());
+                if (from > 1) {
+                    assertNull(recent.get(from - 1, s), "#" + (from - 1) + " was evicted");
+                }
+            }
+        }
+    }
+
+    @Test
     void aRecordTooLargeToKeepOrAGapStartsTheRunAgain() {
         RecentRecords recent = new RecentRecords(1 << 30);
         recent.add(write(1, 10), 74);
