@@ -16,6 +16,7 @@
 #             replicated; the backup is killed; BENCH_CHANGED_FILES [10000] new files are made; the
 #             backup is started again and timed until it holds them all and its spill file is gone,
 #             against `rsync -a --delete` from the primary's tree to a copy of the stale backup tree
+#             and against lsyncd's startup sync (lsyncd -rsync) into another copy
 # and prints files/s and the ratio to "none"; async-1 also measures the replication lag as a client
 # sees it (a file created on the primary, looked up on the backup until it shows: p50/p99).
 #
@@ -159,15 +160,16 @@ await() { # WHAT COMMAND...: polls the command until it succeeds (20 min at most
 }
 
 catchup() {
-    if ! command -v rsync > /dev/null; then
-        log "installing rsync"
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync) > /dev/null \
-            || die "rsync is missing and cannot be installed"
+    if ! command -v rsync > /dev/null || ! command -v lsyncd > /dev/null; then
+        log "installing rsync and lsyncd"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync lsyncd) > /dev/null \
+            || die "rsync or lsyncd is missing and cannot be installed"
     fi
-    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2 last
-    local target # rsync's copy of the stale backup tree, on the same file system as the backup's
+    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2 t3 last
+    local target lsyncd_target # rsync's and lsyncd's copies of the stale backup tree, beside the backup's
     target="$(node_dir b1)-rsync"
-    rm -rf "$WORK"/{p,b1,b2} "$target"
+    lsyncd_target="$(node_dir b1)-lsyncd"
+    rm -rf "$WORK"/{p,b1,b2} "$target" "$lsyncd_target"
     backup b1 41059; b1pid=$LAST_PID
     node p 41049 --peer b1=127.0.0.1:41061
     log "catchup: making a tree of $tree files"
@@ -179,6 +181,7 @@ catchup() {
     log "catchup: backup killed; changing $changed files"
     loadgen changes --warmup 0 --files "$changed" --keep c > /dev/null || die "LoadGen (changes) failed"
     cp -a "$(node_dir b1)/export" "$target"
+    cp -a "$(node_dir b1)/export" "$lsyncd_target"
     sync
     KEEP_DATA=1 backup b1 41059
     log "catchup: backup restarted (listening)"
@@ -190,17 +193,23 @@ catchup() {
     backup_holds c "$changed" || die "the backup does not hold the $changed new files"
     rsync -a --delete "$WORK/p/export/" "$target/"
     t2=$(date +%s.%N)
+    # lsyncd, started as after an outage: its startup rsync of the whole tree, then it watches (stopped then)
+    lsyncd -nodaemon -delay 0 -rsync "$WORK/p/export" "$lsyncd_target" > "$WORK/lsyncd.log" 2>&1 &
+    local lpid=$!
+    await "lsyncd's startup sync" grep -q 'Startup of .* finished' "$WORK/lsyncd.log"
+    t3=$(date +%s.%N)
+    kill "$lpid"; wait "$lpid" 2>/dev/null || true
     # from the primary's log: when it reached the backup again, and when the backup held every record
     local connected held
     connected=$(grep 'replication to b1: connected' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
     held=$(grep 'replication to b1: caught up' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
     connected=$(date -d "${connected/T/ }" +%s.%N); held=$(date -d "${held/T/ }" +%s.%N)
-    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f (reconnect %.2f, held %.2f, applied %.2f) rsync_s=%.2f rsync/nfsrepl=%.2f\n' \
+    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f (reconnect %.2f, held %.2f, applied %.2f) rsync_s=%.2f lsyncd_s=%.2f rsync/nfsrepl=%.2f lsyncd/nfsrepl=%.2f\n' \
         "$tree" "$changed" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$connected - $t0" | bc -l)" \
         "$(echo "$held - $connected" | bc -l)" "$(echo "$t1 - $connected" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" \
-        "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)"
+        "$(echo "$t3 - $t2" | bc -l)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)" "$(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l)"
     stop_all
-    rm -rf "$target"
+    rm -rf "$target" "$lsyncd_target"
 }
 
 ONLY=${BENCH_ONLY:-none async-1 async-2 sync-1 sync-2 spill-1}

@@ -243,8 +243,13 @@ public final class ReplicaStore implements Replica, Closeable {
             }
             java.util.SortedMap<String, String> described;
             try {
+                long discarded = discardUnidentified(copy.rootId(), tree);
+                if (discarded > 0) {
+                    LOG.info("backup of {}: removed {} objects of the unfinished resync that a stop cut short before "
+                            + "they got their FileIds", export, discarded);
+                }
                 described = TreeDigest.describe(copy);
-            } catch (FsException | RuntimeException e) {
+            } catch (IOException | FsException | RuntimeException e) {
                 LOG.warn("backup of {}: the copy of the unfinished resync cannot be read ({}); starting over", export,
                         e.toString());
                 return;
@@ -275,6 +280,29 @@ public final class ReplicaStore implements Replica, Closeable {
             have = h;
             LOG.warn("backup of {}: RESUMING the unfinished full resync from #{}: its copy holds {} objects in {} "
                     + "directories", export, start, described.size(), h.digests().size());
+        }
+
+        /**
+         * Removes the objects below {@code dir} that carry no FileId (made by an op the stop cut short):
+         * describing the copy would adopt them under new FileIds, and the walk's op, sent again, would
+         * then find another object under its name. Before anything lists the copy through {@link #copy}.
+         */
+        private long discardUnidentified(long dirId, Path dirPath) throws IOException, FsException {
+            java.util.List<Path> entries = new java.util.ArrayList<>();
+            try (var s = Files.newDirectoryStream(dirPath)) {
+                s.forEach(entries::add);
+            }
+            long removed = 0;
+            for (Path p : entries) {
+                long id = copy.storedIdAt(dirId, p.getFileName().toString());
+                if (id == LocalFileSystem.UNIDENTIFIED) {
+                    deleteTree(p);
+                    removed++;
+                } else if (id != 0 && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    removed += discardUnidentified(id, p);
+                }
+            }
+            return removed;
         }
 
         @Override

@@ -88,6 +88,29 @@ class ResyncResumeTest {
             assertNull(first.have(), "nothing to resume yet: a new copy");
             apply(first, all.subList(0, all.size() / 2));
             store.close(); // the backup stops halfway; its copy stays
+            // ... and ops it was applying when it stopped left objects without their FileIds: a file
+            // in a directory the copy has, a directory the copy should not have yet
+            Path copy = tmp.resolve(".b.resync");
+            Map<Long, String> dirs = new java.util.HashMap<>();
+            Op.Create cut = null;
+            Op.Mkdir cutDir = null;
+            for (Op op : all.subList(0, all.size() / 2)) {
+                if (op instanceof Op.Mkdir m && m.parent() == primary.rootId()) {
+                    dirs.put(m.id(), m.name());
+                }
+            }
+            for (Op op : all.subList(all.size() / 2, all.size())) {
+                if (cut == null && op instanceof Op.Create c && dirs.containsKey(c.parent())) {
+                    cut = c;
+                }
+                if (cutDir == null && op instanceof Op.Mkdir m && m.parent() == primary.rootId()) {
+                    cutDir = m;
+                }
+            }
+            assertNotNull(cut, "a file of a directory the first half made comes in the second half");
+            assertNotNull(cutDir, "so does a directory");
+            Files.createFile(copy.resolve(dirs.get(cut.parent())).resolve(cut.name()));
+            Files.createDirectory(copy.resolve(cutDir.name()));
 
             store = backup();
             store.attach(hello);
