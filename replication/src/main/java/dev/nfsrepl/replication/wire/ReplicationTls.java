@@ -46,6 +46,7 @@ public final class ReplicationTls {
                 throw new IOException("replication TLS: cannot read " + p);
             }
         }
+        refuseIfOthersMayRead(key);
         try {
             SslContext server = SslContextBuilder.forServer(certChain.toFile(), key.toFile())
                     .trustManager(trusted.toFile()).clientAuth(ClientAuth.REQUIRE).protocols(PROTOCOLS).build();
@@ -56,6 +57,22 @@ public final class ReplicationTls {
         } catch (SSLException | IllegalArgumentException e) {
             throw new IOException("replication TLS: cannot use certificate " + certChain + " / key " + key
                     + " / trusted " + trusted + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** As ssh does: a private key that others than its owner may read is not used. */
+    private static void refuseIfOthersMayRead(Path key) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(key);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system: nothing to check
+        }
+        perms.retainAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_READ,
+                java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
+        if (!perms.isEmpty()) {
+            throw new IOException("replication TLS: the private key " + key + " may be read by others than its owner ("
+                    + perms + "); chmod 600 it");
         }
     }
 

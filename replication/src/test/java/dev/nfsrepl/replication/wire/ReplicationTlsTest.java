@@ -162,9 +162,16 @@ class ReplicationTlsTest {
                 () -> ReplicationTls.load(certs.resolve("b1.pem"), certs.resolve("nope.key"), certs.resolve("ca.pem")));
         assertTrue(missing.getMessage().contains("nope.key"), missing.getMessage());
         Path notAKey = Files.writeString(certs.resolve("garbage.key"), "not a key\n");
+        Files.setPosixFilePermissions(notAKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         IOException bad = assertThrows(IOException.class,
                 () -> ReplicationTls.load(certs.resolve("b1.pem"), notAKey, certs.resolve("ca.pem")));
-        assertTrue(bad.getMessage().contains("garbage.key"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("garbage.key") && bad.getMessage().contains("cannot use"), bad.getMessage());
         assertInstanceOf(IOException.class, bad);
+        Path shared = Files.copy(certs.resolve("b1.key"), certs.resolve("shared.key"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        IOException loose = assertThrows(IOException.class,
+                () -> ReplicationTls.load(certs.resolve("b1.pem"), shared, certs.resolve("ca.pem")));
+        assertTrue(loose.getMessage().contains("shared.key") && loose.getMessage().contains("chmod 600"),
+                loose.getMessage());
     }
 }
