@@ -28,11 +28,7 @@ public record ResyncHave(long start, SortedMap<String, String> digests) {
     }
 
     public byte[] encode() {
-        int size = 12;
-        for (String p : digests.keySet()) {
-            size += 2 + p.getBytes(StandardCharsets.UTF_8).length + DIGEST_BYTES;
-        }
-        ByteBuffer b = ByteBuffer.allocate(size).putLong(start).putInt(digests.size());
+        ByteBuffer b = ByteBuffer.allocate(encodedSize()).putLong(start).putInt(digests.size());
         digests.forEach((p, d) -> {
             byte[] path = p.getBytes(StandardCharsets.UTF_8);
             b.putShort((short) path.length).put(path).put(HexFormat.of().parseHex(d));
@@ -42,7 +38,11 @@ public record ResyncHave(long start, SortedMap<String, String> digests) {
 
     /** The encoded size, to check against the frame limit before sending. */
     public int encodedSize() {
-        return encode().length;
+        int size = 12;
+        for (String p : digests.keySet()) {
+            size += 2 + p.getBytes(StandardCharsets.UTF_8).length + DIGEST_BYTES;
+        }
+        return size;
     }
 
     public static ResyncHave decode(byte[] payload) {
