@@ -202,6 +202,7 @@ public final class Journal implements Closeable {
     /** The change of {@code seq} was applied (or aborted). */
     public void done(long seq) {
         inFlight.remove(seq);
+        replication.done(seq);
     }
 
     /**

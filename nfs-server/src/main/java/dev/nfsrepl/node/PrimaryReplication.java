@@ -93,6 +93,11 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
     }
 
     @Override
+    public void done(long seq) {
+        group.recordsSettled();
+    }
+
+    @Override
     public void awaitReplicated(long seq) throws IOException {
         if (options.mode != ReplicationOptions.Mode.sync || needed == 0) {
             return;

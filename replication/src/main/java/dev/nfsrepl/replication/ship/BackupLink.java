@@ -28,6 +28,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -43,18 +44,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The primary's link to one backup: the shell around a {@link LinkMachine}. All events reach the
- * machine on one thread of its own, which also performs the effects: connecting (Netty, with the
- * authenticated pipeline), sending batches read from the spill file or the journal, appending to
- * and deleting the spill file ({@code spillDir}, a segment log of kind SPILL). Frames of a batch
- * stay under the frame limit; a Send too large for one frame goes as several.
+ * machine on the event loop of the link's connection (one of the group's, a thread the link does not
+ * share when the group has a thread per link), which also performs the effects: connecting (Netty,
+ * with the authenticated pipeline), sending batches read from the spill file or the journal,
+ * appending to and deleting the spill file ({@code spillDir}, a segment log of kind SPILL). Frames
+ * of a batch stay under the frame limit; a Send too large for one frame goes as several.
+ *
+ * <p>The loop does not tick: it runs the machine when something happens (a record appended, a frame
+ * from the backup, the commit point moving, a connection's outcome) and sleeps until the machine's
+ * {@link LinkMachine#nextDeadline next deadline}. A record appended while a batch is due within the
+ * batch delay does not wake it: the batch takes it then (unless enough bytes wait for a batch).
  *
  * <p>After the handshake the link sends the export's HELLO. Each batch, and a COMMIT frame whenever
  * the point moves, carries the newest {@link CommitPoint.Offer} this connection can honour: one
@@ -101,7 +111,16 @@ public final class BackupLink implements Closeable {
     private long shipped; // newest record written on this connection
     private long commitSent; // newest commit point written on this connection
     private final Bootstrap bootstrap;
-    private final ScheduledExecutorService thread;
+    private final EventLoop loop; // the link's thread
+    private final long batchBytes;
+    private final long batchDelayNanos;
+    private final AtomicBoolean wakeQueued = new AtomicBoolean(); // a pump was posted and has not started
+    private final AtomicLong queuedBytes = new AtomicLong(); // of the records in appends
+    private volatile boolean timerSoon; // the timer pumps within the batch delay: appends need not wake the loop
+    private volatile boolean commitBehind; // records were sent that no commit point sent covers yet
+    private volatile boolean closed;
+    private ScheduledFuture<?> timer;
+    private long timerAt = Long.MAX_VALUE;
     private volatile SegmentLog spill; // read by spilling() from any thread
     private volatile boolean backupDiverged; // the backup's last ACK said its applying stopped
     private boolean journalFromEmptyTree = true;
@@ -145,8 +164,10 @@ public final class BackupLink implements Closeable {
         this.onAck = onAck;
         this.clock = clock;
         this.machine = new LinkMachine(config, acked, journal.lastSeq(), now());
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "link-" + name));
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.loop = group.next();
+        this.batchBytes = config.batchBytes();
+        this.batchDelayNanos = config.batchDelay().toNanos();
+        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
     }
 
@@ -167,24 +188,59 @@ public final class BackupLink implements Closeable {
             spill = SegmentLog.open(spillDir, LogKind.SPILL, LogConfig.DEFAULTS, clock);
             LOG.info("replication to {}: a spill file holds #{}..#{}", name, spill.firstSeq(), spill.lastSeq());
         }
-        thread.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+        wake();
         return this;
     }
 
     /**
-     * The journal got record {@code seq} ({@code bytes}: about its size); told in order. Queued
-     * without waking the link's thread: its next tick (within a millisecond) takes them all.
+     * The journal got record {@code seq} ({@code bytes}: about its size); told in order. Wakes the
+     * link's thread unless a batch leaves within the batch delay anyway.
      */
     public void appended(long seq, long bytes) {
         appends.add(new long[] {seq, bytes});
+        if (queuedBytes.addAndGet(bytes) >= batchBytes) {
+            wake();
+        } else {
+            wakeSoon();
+        }
     }
 
-    /** Runs {@code r} on the link's thread; after {@link #close} nothing runs any more. */
+    /**
+     * The commit point may have moved (a record settled, a backup acknowledged): the backup hears of
+     * it now, or with the batch due within the batch delay.
+     */
+    public void commitMayMove() {
+        if (commitBehind) {
+            wakeSoon();
+        }
+    }
+
+    private void wakeSoon() {
+        if (!timerSoon) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            post(() -> { });
+        }
+    }
+
+    /** Runs {@code r}, then the machine's pending work, on the link's thread; after {@link #close} nothing runs any more. */
     private void post(Runnable r) {
+        if (closed) {
+            return;
+        }
         try {
-            thread.execute(r);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed
+            loop.execute(() -> {
+                if (!closed) {
+                    r.run();
+                    pump();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the event loop is shut down: closed
         }
     }
 
@@ -218,17 +274,52 @@ public final class BackupLink implements Closeable {
     }
 
     private long now() {
-        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    private void tick() {
+    /**
+     * On the link's thread: the records appended since, time passed, the commit point; then sleeps
+     * until the machine's next deadline. (The flags are cleared first: a record appended after a
+     * flag was read as set is drained below.)
+     */
+    private void pump() {
+        wakeQueued.set(false);
+        timerSoon = false;
         long now = now();
         List<LinkMachine.Effect> effects = new ArrayList<>();
         for (long[] a; (a = appends.poll()) != null; ) {
+            queuedBytes.addAndGet(-a[1]);
             effects.addAll(effectsOf(new LinkMachine.Appended(a[0], a[1], now)));
         }
         effects.addAll(effectsOf(new LinkMachine.Tick(now)));
         performAll(effects);
+        sendCommit();
+        commitBehind = positionKnown && shipped > commitSent;
+        arm(now);
+    }
+
+    /** Sets the timer for the machine's next deadline, unless it is set for an earlier one. */
+    private void arm(long now) {
+        long deadline = machine.nextDeadline();
+        if (deadline < timerAt) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            timerAt = deadline;
+            timer = loop.schedule(() -> {
+                timer = null;
+                timerAt = Long.MAX_VALUE;
+                if (!closed) {
+                    pump();
+                }
+            }, Math.max(deadline - now, 100_000), TimeUnit.NANOSECONDS);
+        }
+        timerSoon = timerAt - now <= batchDelayNanos;
+    }
+
+    /** A COMMIT frame when the point this connection can honour moved past the one sent. */
+    private void sendCommit() {
         CommitPoint.Offer o = commits.offer();
         CommitPoint.Offer newest = offers.peekLast();
         if ((newest == null || o.upTo() > newest.upTo()) && offers.size() < 4096) {
@@ -253,7 +344,7 @@ public final class BackupLink implements Closeable {
         return c;
     }
 
-    /** On the link's thread: one event in, its effects performed. */
+    /** On the link's thread: one event in, its effects performed (the caller's {@link #post} then pumps). */
     private void feed(LinkMachine.Event e) {
         performAll(effectsOf(e));
     }
@@ -439,7 +530,7 @@ public final class BackupLink implements Closeable {
             }
         }));
         channel.closeFuture().addListener(x -> post(() -> {
-            if (channel == cf.channel()) {
+            if (channel == cf.channel() && cf.isSuccess()) { // a failed attempt is reported above, with its cause
                 feed(new LinkMachine.Lost("connection to " + where + " closed", now()));
             }
         }));
@@ -637,11 +728,17 @@ public final class BackupLink implements Closeable {
 
     @Override
     public void close() throws IOException {
-        thread.shutdown();
-        try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+        closed = true;
+        try { // a pump under way ends before the spill file closes; later ones do nothing
+            loop.submit(() -> {
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+            }).await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RejectedExecutionException e) {
+            // the event loop is shut down: nothing runs on it any more
         }
         Channel c = channel;
         if (c != null) {

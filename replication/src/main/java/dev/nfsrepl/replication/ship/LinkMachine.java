@@ -168,6 +168,30 @@ public final class LinkMachine {
         return why;
     }
 
+    /**
+     * When a {@link Tick} would next do something, on the events' clock (nanoseconds): try an
+     * unreachable backup again, give up on a batch unacknowledged for {@code ackTimeout}, or send
+     * records that waited {@code batchDelay}. {@link Long#MAX_VALUE}: only other events change
+     * anything. The shell sleeps until then instead of ticking.
+     */
+    public long nextDeadline() {
+        if (state == State.UNREACHABLE) {
+            return nextAttempt;
+        }
+        if (!connected()) {
+            return Long.MAX_VALUE;
+        }
+        long d = Long.MAX_VALUE;
+        long[] oldest = batches.peekFirst();
+        if (oldest != null) {
+            d = oldest[1] + config.ackTimeout().toNanos();
+        }
+        if (!resyncing && !waiting.isEmpty() && sent >= catchUpTo && batches.size() < config.maxInFlight()) {
+            d = Math.min(d, waitingSince + config.batchDelay().toNanos());
+        }
+        return d;
+    }
+
     public List<Effect> on(Event e) {
         List<Effect> out = new ArrayList<>();
         if (e instanceof Appended a) {

@@ -56,7 +56,7 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
     private final Path spillRoot;
     private final Settings settings;
     private final Clock clock;
-    private final List<BackupLink> links = new ArrayList<>();
+    private final List<BackupLink> links = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by the links' threads
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition moved = lock.newCondition();
     private EventLoopGroup group;
@@ -75,7 +75,7 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
     }
 
     public synchronized ReplicationGroup start() throws IOException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(Math.max(1, targets.size()), NioIoHandler.newFactory()); // a thread per link
         next = source.log().lastSeq() + 1;
         for (BackupLink.Target t : targets) {
             BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
@@ -115,12 +115,17 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
 
     /** The newest record a majority of the cluster holds: the primary and half of the backups (rounded up). */
     long heldByMajority() {
-        int needed = (links.size() + 1) / 2;
+        BackupLink[] ls = links.toArray(new BackupLink[0]); // asked on every commit check: no streams, no boxing
+        int needed = (ls.length + 1) / 2;
         if (needed == 0) {
             return source.log().lastSeq();
         }
-        return links.stream().mapToLong(BackupLink::acked).boxed().sorted((a, b) -> Long.compare(b, a))
-                .skip(needed - 1).findFirst().orElse(0L);
+        long[] acked = new long[ls.length];
+        for (int i = 0; i < ls.length; i++) {
+            acked[i] = ls[i].acked();
+        }
+        java.util.Arrays.sort(acked);
+        return acked[acked.length - needed]; // the needed-th largest
     }
 
     /** How many backups hold {@code seq} durably. */
@@ -165,7 +170,15 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         }
     }
 
+    /** Records settled (applied or aborted here): the commit point may move. */
+    public void recordsSettled() {
+        for (BackupLink l : links) {
+            l.commitMayMove();
+        }
+    }
+
     private void signal() {
+        recordsSettled(); // a backup acknowledged more: the commit point (held by a majority) may move
         lock.lock();
         try {
             moved.signalAll();

@@ -62,6 +62,30 @@ class LinkMachineTest {
     }
 
     @Test
+    void theNextDeadlineIsWhenATickWouldActAndNothingHappensBeforeIt() {
+        LinkMachine m = streaming(0);
+        assertEquals(Long.MAX_VALUE, m.nextDeadline(), "nothing waits and nothing is in flight");
+        long t0 = now;
+        append(m, 400);
+        assertEquals(t0 + 5 * MS, m.nextDeadline(), "the batch delay of the waiting record");
+        now = m.nextDeadline() - 1;
+        assertEquals(List.of(), m.on(new Tick(now)));
+        now++;
+        assertEquals(List.of(new Send(1, 1)), m.on(new Tick(now)));
+        assertEquals(now + 2_000 * MS, m.nextDeadline(), "the acknowledgement timeout of the batch in flight");
+        assertEquals(List.of(new Send(2, 2)), append(m, 1000));
+        append(m, 10);
+        assertEquals(t0 + 5 * MS + 2_000 * MS, m.nextDeadline(), "the window is full: #3 waits for an ACK, not a delay");
+        now = m.nextDeadline();
+        m.on(new Tick(now));
+        assertEquals(State.UNREACHABLE, m.state());
+        assertEquals(now + 1_000 * MS, m.nextDeadline(), "the retry");
+        now = m.nextDeadline();
+        assertEquals(List.of(new Connect()), m.on(new Tick(now)));
+        assertEquals(Long.MAX_VALUE, m.nextDeadline(), "connecting: the connection's outcome is the next event");
+    }
+
+    @Test
     void atMostMaxInFlightBatchesAreUnacknowledged() {
         LinkMachine m = streaming(0);
         assertEquals(List.of(new Send(1, 1)), append(m, 1000));
