@@ -20,7 +20,9 @@
 # and prints files/s and the ratio to "none"; async-1 also measures the replication lag as a client
 # sees it (a file created on the primary, looked up on the backup until it shows: p50/p99).
 #
-# Environment: BENCH_FILES [10000] BENCH_WARMUP [3000] (untimed files first: both JVMs JIT-compile their paths)
+# Environment: BENCH_FILES [10000] BENCH_WARMUP [30000] (untimed files first, so that the timed ones meet a server in
+#              its steady state: with 3000, C2 was still compiling the primary's paths in the timed part, and the
+#              ratios to none came out 0.5-0.7 instead of 0.9+ from identical code)
 #              BENCH_CLIENTS [16] BENCH_FILE_SIZE [4096] BENCH_STABLE [filesync]
 #              BENCH_WORK_DIR [mktemp -d /var/tmp/nfsrepl-rbench.XXXXXX] (removed at the end unless BENCH_KEEP=1)
 #              BENCH_BACKUP_DIR [the work directory]  where backups keep their data (e.g. another disk,
@@ -35,6 +37,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 FILES=${BENCH_FILES:-10000}
+WARMUP=${BENCH_WARMUP:-30000}
 CLIENTS=${BENCH_CLIENTS:-16}
 FILE_SIZE=${BENCH_FILE_SIZE:-4096}
 STABLE=${BENCH_STABLE:-filesync}
@@ -50,6 +53,7 @@ CP="$jar:$repo/nfs-server/target/lib/*"
 mapfile -t JVM_FLAGS < <(grep -v '^\s*#' "$repo/jvm.options" | grep -v '^\s*$')
 export LC_ALL=C.UTF-8
 PIDS=()
+NAMES=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
@@ -84,6 +88,7 @@ node() {
         --journal "$d/journal" --nfs-port "$base" --mount-port $((base + 1)) \
         --sync-key-file "$WORK/key" "$@" ${BENCH_NODE_ARGS:-} >> "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
+    NAMES+=("$name")
     LAST_PID=$!
     local pid=$! i
     for ((i = 0; i < 600; i++)); do
@@ -98,15 +103,31 @@ stop_all() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
     PIDS=()
+    NAMES=()
+}
+
+# cpu_line LABEL: the client's and each node's CPU time so far (utime + stime), in s and in ms per file LoadGen made (warm-up included):
+# on a shared machine the files/s ratio says what replication costs; this says which process pays it
+cpu_line() {
+    local i ticks hz line="  CPU:" n=$((FILES + $WARMUP))
+    hz=$(getconf CLK_TCK)
+    line+=$(awk -v n="$n" '{ printf " client %.1f s (%.2f ms/file)", $1 + $2, 1000 * ($1 + $2) / n }' "$WORK/$1.cpu")
+    for i in "${!PIDS[@]}"; do
+        ticks=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/${PIDS[$i]}/stat" 2>/dev/null || echo 0)
+        line+=$(awk -v t="$ticks" -v hz="$hz" -v n="$n" -v name="${NAMES[$i]}" \
+            'BEGIN { printf " %s %.1f s (%.2f ms/file)", name, t / hz, 1000 * t / hz / n }')
+    done
+    echo "$line"
 }
 
 loadgen() { # LABEL [extra LoadGen args]
     local label=$1; shift
     local pin=()
     [[ "${BENCH_PIN:-0}" == 1 ]] && pin=(taskset -c 0)
-    "${pin[@]}" java -cp "$CP" "$here/LoadGen.java" --nfs-port 41049 --mount-port 41050 --export /export \
-        --clients "$CLIENTS" --files "$FILES" --size "$FILE_SIZE" --stable "$STABLE" --warmup "${BENCH_WARMUP:-3000}" \
-        --label "$label" "$@" | tee "$WORK/$label.out" | grep -E '^(RESULT|LAG)'
+    local TIMEFORMAT='%U %S' # the client's CPU time, for cpu_line
+    { time "${pin[@]}" java -cp "$CP" "$here/LoadGen.java" --nfs-port 41049 --mount-port 41050 --export /export \
+        --clients "$CLIENTS" --files "$FILES" --size "$FILE_SIZE" --stable "$STABLE" --warmup "$WARMUP" \
+        --label "$label" "$@" 2> "$WORK/$label.err" | tee "$WORK/$label.out" | grep -E '^(RESULT|LAG)'; } 2> "$WORK/$label.cpu"
 }
 
 backup() { node "$1" "$2" --role backup --replication-port $(($2 + 2)); }
@@ -128,9 +149,10 @@ run() { # LABEL: starts what the label needs, runs LoadGen, stops everything
     esac
     log "$label"
     local out
-    out=$(loadgen "$label" "${probe[@]}") || die "LoadGen failed in $label: $(tail -5 "$WORK/$label.out")"
+    out=$(loadgen "$label" "${probe[@]}") || die "LoadGen failed in $label: $(tail -5 "$WORK/$label.out" "$WORK/$label.err")"
     echo "$out"
     FPS[$label]=$(grep -o 'files_per_s=[0-9.]*' <<< "$out" | cut -d= -f2)
+    cpu_line "$label"
     if [[ $label == spill-1 ]]; then
         du -sh "$WORK/p/journal"/export-*/spill 2>/dev/null | sed 's/^/  spill file: /'
     fi
@@ -165,7 +187,7 @@ catchup() {
         (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync lsyncd) > /dev/null \
             || die "rsync or lsyncd is missing and cannot be installed"
     fi
-    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2 t3 last
+    local tree=${BENCH_TREE_FILES:-100000} changed=${BENCH_CHANGED_FILES:-10000} b1pid t0 t1 t2 t3 t3b last
     local target lsyncd_target # rsync's and lsyncd's copies of the stale backup tree, beside the backup's
     target="$(node_dir b1)-rsync"
     lsyncd_target="$(node_dir b1)-lsyncd"
@@ -199,17 +221,28 @@ catchup() {
     await "lsyncd's startup sync" grep -q 'Startup of .* finished' "$WORK/lsyncd.log"
     t3=$(date +%s.%N)
     kill "$lpid"; wait "$lpid" 2>/dev/null || true
+    # the floor: writing the changed files and nothing else (tar of exactly them into an empty directory),
+    # which any catch-up must do; a catch-up cannot be faster than this, however it finds what changed
+    local floor_dir t4
+    floor_dir="$(node_dir b1)-floor"
+    rm -rf "$floor_dir"; mkdir -p "$floor_dir"
+    (cd "$WORK/p/export" && find . -name 'c*' -type f) > "$WORK/changed.list"
+    sync
+    t3b=$(date +%s.%N)
+    tar -C "$WORK/p/export" -cf - -T "$WORK/changed.list" | tar -C "$floor_dir" -xf -
+    t4=$(date +%s.%N)
     # from the primary's log: when it reached the backup again, and when the backup held every record
     local connected held
     connected=$(grep 'replication to b1: connected' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
     held=$(grep 'replication to b1: caught up' "$WORK/p.log" | tail -1 | cut -d' ' -f1)
     connected=$(date -d "${connected/T/ }" +%s.%N); held=$(date -d "${held/T/ }" +%s.%N)
-    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f (reconnect %.2f, held %.2f, applied %.2f) rsync_s=%.2f lsyncd_s=%.2f rsync/nfsrepl=%.2f lsyncd/nfsrepl=%.2f\n' \
+    printf 'CATCHUP tree=%d changed=%d nfsrepl_s=%.2f (reconnect %.2f, held %.2f, applied %.2f) rsync_s=%.2f lsyncd_s=%.2f rsync/nfsrepl=%.2f lsyncd/nfsrepl=%.2f floor_s=%.2f rsync/floor=%.2f\n' \
         "$tree" "$changed" "$(echo "$t1 - $t0" | bc -l)" "$(echo "$connected - $t0" | bc -l)" \
         "$(echo "$held - $connected" | bc -l)" "$(echo "$t1 - $connected" | bc -l)" "$(echo "$t2 - $t1" | bc -l)" \
-        "$(echo "$t3 - $t2" | bc -l)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)" "$(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l)"
+        "$(echo "$t3 - $t2" | bc -l)" "$(echo "($t2 - $t1) / ($t1 - $t0)" | bc -l)" "$(echo "($t3 - $t2) / ($t1 - $t0)" | bc -l)" \
+        "$(echo "$t4 - $t3b" | bc -l)" "$(echo "($t2 - $t1) / ($t4 - $t3b)" | bc -l)"
     stop_all
-    rm -rf "$target" "$lsyncd_target"
+    rm -rf "$target" "$lsyncd_target" "$floor_dir"
 }
 
 ONLY=${BENCH_ONLY:-none async-1 async-2 sync-1 sync-2 spill-1}
