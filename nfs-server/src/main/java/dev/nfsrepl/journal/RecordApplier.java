@@ -62,6 +62,16 @@ public final class RecordApplier {
     }
 
     public Outcome apply(OpRecord r) throws FsException {
+        return apply(r, false);
+    }
+
+    /**
+     * {@code neverApplied}: the caller knows this record was never applied to this tree before (a
+     * backup receiving it for the first time). An object it makes then needs no search for an
+     * earlier making of itself that a later rename moved away: after an unclean stop, with the
+     * identity index incomplete, that search is a walk of the whole tree.
+     */
+    public Outcome apply(OpRecord r, boolean neverApplied) throws FsException {
         Op op = r.op();
         long[] dirs = directoriesOf(op);
         long[] mtimes = parentMtimesOf(op);
@@ -70,7 +80,7 @@ public final class RecordApplier {
         try {
             o = alreadyApplied(dirs, r.seq());
             if (o == null) {
-                o = change(op);
+                o = change(op, neverApplied);
             }
         } catch (FsException | RuntimeException e) {
             for (int i = 0; i < dirs.length; i++) {
@@ -139,21 +149,20 @@ public final class RecordApplier {
         };
     }
 
-    private Outcome change(Op op) throws FsException {
+    private Outcome change(Op op, boolean neverApplied) throws FsException {
         return switch (op.type()) {
-            case CREATE -> create((Op.Create) op);
+            case CREATE -> create((Op.Create) op, neverApplied);
             case MKDIR -> {
                 Op.Mkdir m = (Op.Mkdir) op;
-                yield make(m.parent(), m.name(), FileType.DIRECTORY, m.id(), m.attrs(), null, null, m.parentMtimeNanos());
+                yield make(m.parent(), m.name(), FileType.DIRECTORY, m.id(), m.attrs(), null, null, neverApplied);
             }
             case SYMLINK -> {
                 Op.Symlink s = (Op.Symlink) op;
-                yield make(s.parent(), s.name(), FileType.SYMLINK, s.id(), s.attrs(), s.target(), null, s.parentMtimeNanos());
+                yield make(s.parent(), s.name(), FileType.SYMLINK, s.id(), s.attrs(), s.target(), null, neverApplied);
             }
             case MKNOD -> {
                 Op.Mknod m = (Op.Mknod) op;
-                yield make(m.parent(), m.name(), fileType(m.objectType()), m.id(), m.attrs(), null, null,
-                        m.parentMtimeNanos());
+                yield make(m.parent(), m.name(), fileType(m.objectType()), m.id(), m.attrs(), null, null, neverApplied);
             }
             case WRITE -> write((Op.Write) op);
             case SETATTR -> setattr((Op.SetAttrs) op);
@@ -172,7 +181,7 @@ public final class RecordApplier {
         };
     }
 
-    private Outcome create(Op.Create c) throws FsException {
+    private Outcome create(Op.Create c, boolean neverApplied) throws FsException {
         if (c.existed()) { // UNCHECKED create that reused the file: its attributes changed
             if (fs.storedIdAt(c.parent(), c.name()) != c.id()) {
                 return Outcome.SUPERSEDED;
@@ -182,15 +191,15 @@ public final class RecordApplier {
         }
         byte[] verifier = c.how() == Op.CreateHow.EXCLUSIVE
                 ? ByteBuffer.allocate(8).putLong(c.verifier()).array() : null;
-        return make(c.parent(), c.name(), FileType.REGULAR, c.id(), c.attrs(), null, verifier, c.parentMtimeNanos());
+        return make(c.parent(), c.name(), FileType.REGULAR, c.id(), c.attrs(), null, verifier, neverApplied);
     }
 
     private Outcome make(long parent, String name, FileType type, long id, Attrs attrs, String target, byte[] verifier,
-                         long parentMtime) throws FsException {
+                         boolean neverApplied) throws FsException {
         long at = fs.storedIdAt(parent, name);
         Outcome outcome;
         if (at == 0) {
-            if (exists(id)) {
+            if (!neverApplied && exists(id)) {
                 return Outcome.SUPERSEDED; // made before, then renamed away: a later record moved it
             }
             fs.createWithId(parent, name, type, id, setAttr(attrs, type != FileType.REGULAR), target, verifier);

@@ -19,13 +19,16 @@ public final class TreeSink implements RecordSink {
     private final RecordApplier applier;
     private final long fuzzyUpTo;
 
+    /** A sink for a tree no record has reached yet. */
     public TreeSink(RecordApplier applier) {
         this(applier, 0);
     }
 
     /**
-     * {@code fuzzyUpTo}: the tree came from a walk of the live primary that ended at this record;
-     * up to it, a record the walk already overtook (SUPERSEDED) counts as done, as in recovery.
+     * {@code fuzzyUpTo}: records up to it may have reached the tree already (applied before an
+     * unclean stop, or overtaken by the walk of a full resync that ended there); applied again, one
+     * that finds its result overtaken (SUPERSEDED) counts as done, as in recovery. Records after it
+     * never reached this tree (the receive journal holds every record before it is applied).
      */
     public TreeSink(RecordApplier applier, long fuzzyUpTo) {
         this.applier = applier;
@@ -39,7 +42,7 @@ public final class TreeSink implements RecordSink {
         }
         RecordApplier.Outcome o;
         try {
-            o = applier.apply(r);
+            o = applier.apply(r, r.seq() > fuzzyUpTo);
         } catch (FsException e) {
             if (r.seq() <= fuzzyUpTo) {
                 return; // its object changed or went before the walk reached it: later records say what became of it

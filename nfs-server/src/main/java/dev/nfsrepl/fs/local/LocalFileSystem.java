@@ -104,6 +104,7 @@ public final class LocalFileSystem implements FileSystem {
     private IdentityIndex index;
     private FileIdAllocator allocator;
     private volatile boolean indexComplete;
+    private final java.util.concurrent.atomic.AtomicLong treeWalks = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean syncMetadata = true;
     private volatile Adopter adopter;
     private volatile FsStat cachedStat;
@@ -202,6 +203,11 @@ public final class LocalFileSystem implements FileSystem {
 
     public Path root() {
         return root;
+    }
+
+    /** How often a FileId missing from the identity index made this file system walk the whole tree. */
+    public long treeWalks() {
+        return treeWalks.get();
     }
 
     @Override
@@ -538,6 +544,7 @@ public final class LocalFileSystem implements FileSystem {
             throw new StaleException("no object with FileId " + Long.toHexString(id) + " in " + root);
         }
         LOG.warn("export {}: FileId {} not in the identity index, walking the tree", root, Long.toHexString(id));
+        treeWalks.incrementAndGet();
         long seen = 0;
         List<Node> queue = new ArrayList<>();
         queue.add(node(rootId));

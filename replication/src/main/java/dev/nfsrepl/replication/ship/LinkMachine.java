@@ -212,9 +212,9 @@ public final class LinkMachine {
             }
         } else if (e instanceof SpillDropped d) {
             spilling = false;
-            needsResync = true;
             resyncReason = "the spill file was dropped: " + d.reason();
             why = resyncReason;
+            needsResync = true; // last: a status read from another thread that sees it sees why
         } else if (e instanceof Resynced r) {
             resynced(r, out);
         }
