@@ -23,6 +23,14 @@ final class AdminClient {
         this.token = token;
     }
 
+    String url() {
+        return url;
+    }
+
+    String token() {
+        return token;
+    }
+
     /** GET {@code path} with the node's token; the JSON body of a 200, else an exception naming status and body. */
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = send(path, token);

@@ -1,0 +1,106 @@
+package dev.nfsrepl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nfsrepl.console.Console;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recovery console against a primary and its backup running as processes: {@code status} as
+ * a table and as JSON, the node from the options or from NFSREPL_NODE/NFSREPL_TOKEN, and the exit
+ * codes and messages of a wrong token, an unreachable node and no node at all.
+ */
+class ConsoleIT {
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** What one run of the console printed, and its exit code. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run console(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Console.run(args, new PrintWriter(out), new PrintWriter(err), env);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void statusOfAPrimaryAndItsBackupAndTheExitCodesScriptsRelyOn() throws Exception {
+        cluster = new TestCluster(tmp, List.of(), List.of()).start();
+        AdminClient p = cluster.primary().admin();
+        AdminClient b = cluster.backup().admin();
+        try (ItRpcClient m = ItRpcClient.mount(cluster.primary().mountPort());
+             ItRpcClient c = ItRpcClient.nfs(cluster.primary().nfsPort())) {
+            byte[] root = m.mntOk("/export");
+            c.writeOk(c.createOk(root, "f", 0644), 0, "hello".getBytes(StandardCharsets.UTF_8));
+        }
+        long last = p.get("/api/v1/status").get("lastSeq").asLong();
+        assertTrue(Await.within(Duration.ofSeconds(60), () -> b.get("/api/v1/status").get("exports").get(0)
+                .get("replica").get("applied").asLong() >= last), "the backup applies #" + last + " within 60 s");
+        assertTrue(Await.within(Duration.ofSeconds(60), () -> p.get("/api/v1/status").get("exports").get(0)
+                .get("backups").get(0).get("state").asText().equals("STREAMING")), "the link streams within 60 s");
+
+        Run json = console(Map.of(), "--node", p.url(), "--token", p.token(), "status", "--json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode s = new ObjectMapper().readTree(json.out());
+        assertEquals("primary", s.get("role").asText());
+        assertTrue(s.get("lastSeq").asLong() >= last, json.out());
+        assertTrue(s.get("epoch").asInt() >= 1, json.out());
+        assertEquals("b1", s.get("exports").get(0).get("backups").get(0).get("name").asText());
+
+        Run table = console(Map.of("NFSREPL_NODE", p.url(), "NFSREPL_TOKEN", p.token()), "status");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("node p (" + p.url() + "): primary, epoch "), table.out());
+        assertTrue(table.out().matches("(?s).*\\n  b1 +STREAMING +\\d+ +\\d+ +\\d+ +- .*"), table.out());
+
+        Run backup = console(Map.of(), "--node", b.url(), "--token", b.token(), "status");
+        assertEquals(0, backup.code(), backup.err());
+        assertTrue(backup.out().contains(": backup, epoch "), backup.out());
+        assertTrue(backup.out().matches("(?s).*\\n  copy: APPLYING, received #\\d+, applied #\\d+, commit point #\\d+\\n.*"),
+                backup.out());
+
+        Run wrongToken = console(Map.of(), "--node", p.url(), "--token", "not-the-token", "status");
+        assertEquals(4, wrongToken.code(), wrongToken.err());
+        assertTrue(wrongToken.err().contains("node " + p.url() + " refused the token (HTTP 401"), wrongToken.err());
+
+        int closed = NfsTreeDigest.freePort();
+        Run unreachable = console(Map.of(), "--node", "http://127.0.0.1:" + closed, "--token", "t", "status");
+        assertEquals(3, unreachable.code(), unreachable.err());
+        assertTrue(unreachable.err().contains("node http://127.0.0.1:" + closed + " is unreachable"), unreachable.err());
+
+        Run noNode = console(Map.of(), "status");
+        assertEquals(2, noNode.code(), noNode.err());
+        assertTrue(noNode.err().contains("no node: give --node URL, or set NFSREPL_NODE"), noNode.err());
+
+        Run noCommand = console(Map.of());
+        assertEquals(2, noCommand.code(), noCommand.out());
+        assertTrue(noCommand.err().contains("Commands:"), noCommand.err());
+
+        Run unknownOption = console(Map.of(), "status", "--jsn");
+        assertEquals(2, unknownOption.code(), unknownOption.err());
+        assertTrue(unknownOption.err().contains("--jsn"), unknownOption.err());
+    }
+}

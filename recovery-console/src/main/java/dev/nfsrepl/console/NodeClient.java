@@ -1,0 +1,82 @@
+package dev.nfsrepl.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** One node's admin API (HTTP + JSON, bearer token), with its failures as {@link ConsoleException}s that name the node. */
+final class NodeClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    NodeClient(String base, String token) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.token = token;
+    }
+
+    String base() {
+        return base;
+    }
+
+    /** GET {@code path}: the JSON of a 200 answer. */
+    JsonNode get(String path) throws ConsoleException {
+        URI uri;
+        try {
+            uri = URI.create(base + path);
+        } catch (IllegalArgumentException e) {
+            throw new ConsoleException(Console.USAGE, "not a URL: " + base + " (" + e.getMessage() + ")");
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + token)
+                .GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new ConsoleException(Console.UNREACHABLE, "node " + base + " is unreachable: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsoleException(Console.UNREACHABLE, "interrupted while asking " + base);
+        }
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new ConsoleException(Console.REFUSED, "node " + base + " refused the token (HTTP " + r.statusCode()
+                    + (errorOf(r.body()).isEmpty() ? "" : ": " + errorOf(r.body())) + "); the node's token file is named "
+                    + "in its log ('admin API on ... token in FILE')");
+        }
+        if (r.statusCode() != 200) {
+            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered GET " + path + " with HTTP "
+                    + r.statusCode() + ": " + abbreviate(r.body()));
+        }
+        try {
+            return json.readTree(r.body());
+        } catch (JsonProcessingException e) {
+            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered GET " + path
+                    + " with something that is not JSON: " + abbreviate(r.body()));
+        }
+    }
+
+    private String errorOf(String body) {
+        try {
+            JsonNode e = json.readTree(body).get("error");
+            return e == null ? "" : e.asText();
+        } catch (JsonProcessingException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").strip();
+        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
+    }
+}
