@@ -550,6 +550,10 @@ public final class BackupLink implements Closeable {
                     resyncCredits.release();
                     return;
                 }
+                if (f.type() == Frame.Type.PROGRESS) {
+                    progress(Ack.decode(f.payload()));
+                    return;
+                }
                 if (f.type() != Frame.Type.ACK) {
                     throw new RecordFormatException("unexpected " + f.type() + " frame");
                 }
@@ -557,11 +561,7 @@ public final class BackupLink implements Closeable {
                 if (answer != null && !answer.isDone()) {
                     answer.complete(null); // the credit answering RESYNC_BEGIN: a new copy
                 }
-                if (a.diverged() && !backupDiverged) {
-                    LOG.error("replication to {}: the backup reports DIVERGED (applying stopped at #{}; it keeps "
-                            + "receiving); see its log", name, a.applied());
-                }
-                backupDiverged = a.diverged();
+                noteDiverged(a);
             } catch (RecordFormatException e) {
                 LOG.warn("replication to {}: {}; closing", name, e.getMessage());
                 ctx.close();
@@ -592,6 +592,28 @@ public final class BackupLink implements Closeable {
                     feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
                 }
                 onAck.run();
+            });
+        }
+
+        private void noteDiverged(Ack a) {
+            if (a.diverged() && !backupDiverged) {
+                LOG.error("replication to {}: the backup reports DIVERGED (applying stopped at #{}; it keeps "
+                        + "receiving); see its log", name, a.applied());
+            }
+            backupDiverged = a.diverged();
+        }
+
+        /** The backup's applying moved (or stopped): no credit, and nothing while a full resync runs. */
+        private void progress(Ack a) {
+            if (resyncCredits != null) {
+                return; // sent before the backup saw RESYNC_BEGIN: about the copy being replaced
+            }
+            noteDiverged(a);
+            post(() -> {
+                if (positionKnown) {
+                    feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
+                    onAck.run();
+                }
             });
         }
 

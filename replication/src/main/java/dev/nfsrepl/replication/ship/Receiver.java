@@ -43,6 +43,7 @@ public final class Receiver implements Closeable {
     private volatile String diverged;
     private boolean applying; // guarded by this
     private final Set<Long> aborted = ConcurrentHashMap.newKeySet(); // records an ABORT cancelled: never applied
+    private volatile Runnable onProgress = () -> { };
 
     /**
      * {@code applied}: the newest record known applied to the tree (from the node's checkpoint);
@@ -118,6 +119,11 @@ public final class Receiver implements Closeable {
         kick();
     }
 
+    /** Told (on the applying thread) whenever a run of applying ends: the applied point moved, or applying stopped. */
+    public void onProgress(Runnable r) {
+        onProgress = r;
+    }
+
     /** The commit point: records up to it may be applied. */
     public long commitPoint() {
         return commit;
@@ -154,6 +160,7 @@ public final class Receiver implements Closeable {
             synchronized (this) {
                 applying = false;
             }
+            onProgress.run();
             if (diverged == null) {
                 kick(); // more may have been committed meanwhile
             }

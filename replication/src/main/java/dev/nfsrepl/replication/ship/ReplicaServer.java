@@ -64,6 +64,7 @@ public final class ReplicaServer implements Closeable {
     private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
     private Replica.Resync resync; // a full resync in progress; only on the receiving thread
     private Channel resyncFrom;
+    private final java.util.concurrent.atomic.AtomicBoolean progressDue = new java.util.concurrent.atomic.AtomicBoolean();
 
     private record Begin(ResyncBegin p) {
     }
@@ -167,6 +168,7 @@ public final class ReplicaServer implements Closeable {
                 receiver = attached;
                 helloFrom = ctx.channel();
                 ctx.writeAndFlush(new Frame(Frame.Type.ACK, attached.position().encode()));
+                attached.onProgress(() -> progress(ctx, attached));
                 return;
             }
             if (rx == null || helloFrom != ctx.channel()) {
@@ -194,6 +196,7 @@ public final class ReplicaServer implements Closeable {
                     Receiver fresh = resync.finish(((End) payload).p());
                     resync = null;
                     receiver = fresh;
+                    fresh.onProgress(() -> progress(ctx, fresh));
                     LOG.info("replication: full resync done; going on after record #{}", ((End) payload).p().start());
                     ctx.writeAndFlush(new Frame(Frame.Type.ACK, fresh.position().encode()));
                 }
@@ -210,6 +213,32 @@ public final class ReplicaServer implements Closeable {
                 }
             } else if (payload instanceof Commit c) {
                 rx.commit(c.seq());
+            }
+        }
+
+        /**
+         * Applying moved: a PROGRESS frame within 100 ms (one for every change in that time), on the
+         * receiving thread, while this connection is the primary's and no full resync runs on it.
+         */
+        private void progress(ChannelHandlerContext ctx, Receiver rx) {
+            if (!progressDue.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                ctx.executor().schedule(() -> {
+                    try {
+                        receiving.execute(() -> {
+                            progressDue.set(false);
+                            if (ctx.channel() == primary && ctx.channel().isActive() && resync == null && receiver == rx) {
+                                ctx.writeAndFlush(new Frame(Frame.Type.PROGRESS, rx.position().encode()));
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        progressDue.set(false); // closing
+                    }
+                }, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                progressDue.set(false); // closing
             }
         }
 

@@ -34,7 +34,13 @@ public record Frame(Type type, byte[] payload) {
         /** primary → backup: the walk is over ({@link ResyncPoint}: start, and the journal's last record at the end) */
         RESYNC_END(16),
         /** backup → primary, answering RESYNC_BEGIN: the copy of an interrupted resync it can resume ({@link ResyncHave}) */
-        RESYNC_HAVE(17);
+        RESYNC_HAVE(17),
+        /**
+         * backup → primary, unasked (an {@link Ack}'s layout): applying moved, or stopped (DIVERGED);
+         * answers no frame, so it is no credit of a full resync. At most one per 100 ms, and one
+         * within 100 ms of the last change, so that an idle primary knows its backup applied everything.
+         */
+        PROGRESS(18);
 
         final int code;
 

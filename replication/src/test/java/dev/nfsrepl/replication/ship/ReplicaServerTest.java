@@ -99,10 +99,36 @@ class ReplicaServerTest {
             return o;
         }
 
+        /** The next ACK; PROGRESS frames before it are kept for {@link #progressReaching}. */
         Ack nextAck() throws InterruptedException {
-            Frame f = assertInstanceOf(Frame.class, next());
-            assertEquals(Frame.Type.ACK, f.type());
-            return Ack.decode(f.payload());
+            while (true) {
+                Frame f = assertInstanceOf(Frame.class, next());
+                if (f.type() == Frame.Type.PROGRESS) {
+                    progress.add(Ack.decode(f.payload()));
+                    continue;
+                }
+                assertEquals(Frame.Type.ACK, f.type());
+                return Ack.decode(f.payload());
+            }
+        }
+
+        final List<Ack> progress = new java.util.ArrayList<>();
+
+        /** Waits for a PROGRESS frame saying {@code applied} was reached (no ACK may come between). */
+        Ack progressReaching(long applied) throws InterruptedException {
+            for (Ack p : progress) {
+                if (p.applied() >= applied) {
+                    return p;
+                }
+            }
+            while (true) {
+                Frame f = assertInstanceOf(Frame.class, next());
+                assertEquals(Frame.Type.PROGRESS, f.type(), "only PROGRESS frames come unasked");
+                Ack p = Ack.decode(f.payload());
+                if (p.applied() >= applied) {
+                    return p;
+                }
+            }
         }
     }
 
@@ -142,6 +168,7 @@ class ReplicaServerTest {
         ch.writeAndFlush(new Frame(Frame.Type.COMMIT, new Commit(10).encode()));
         waitApplied(10);
         assertEquals(10, applied.size(), "a COMMIT frame moves the point");
+        assertEquals(new Ack(10, 10), end.progressReaching(10), "unasked, the backup tells how far it applied");
         ch.close().sync();
 
         PrimaryEnd again = new PrimaryEnd();
