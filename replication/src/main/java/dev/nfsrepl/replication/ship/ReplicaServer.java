@@ -28,8 +28,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ public final class ReplicaServer implements Closeable {
     private volatile Receiver receiver; // set by the first HELLO
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
-    private final ExecutorService receiving = Executors.newSingleThreadExecutor(r -> new Thread(r, "replica-receiver"));
+    private final ScheduledThreadPoolExecutor receiving = receivingThread();
     private EventLoopGroup group;
     private Channel server;
     private volatile Channel primary;
@@ -65,6 +64,13 @@ public final class ReplicaServer implements Closeable {
     private Replica.Resync resync; // a full resync in progress; only on the receiving thread
     private Channel resyncFrom;
     private final java.util.concurrent.atomic.AtomicBoolean progressDue = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Frames are handled on it one at a time, in order; a PROGRESS waiting there is dropped when it shuts down. */
+    private static ScheduledThreadPoolExecutor receivingThread() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "replica-receiver"));
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return e;
+    }
 
     private record Begin(ResyncBegin p) {
     }
@@ -225,18 +231,12 @@ public final class ReplicaServer implements Closeable {
                 return;
             }
             try {
-                ctx.executor().schedule(() -> {
-                    try {
-                        receiving.execute(() -> {
-                            progressDue.set(false);
-                            if (ctx.channel() == primary && ctx.channel().isActive() && resync == null && receiver == rx) {
-                                ctx.writeAndFlush(new Frame(Frame.Type.PROGRESS, rx.position().encode()));
-                            }
-                        });
-                    } catch (java.util.concurrent.RejectedExecutionException e) {
-                        progressDue.set(false); // closing
+                receiving.schedule(() -> {
+                    progressDue.set(false);
+                    if (ctx.channel() == primary && ctx.channel().isActive() && resync == null && receiver == rx) {
+                        ctx.writeAndFlush(new Frame(Frame.Type.PROGRESS, rx.position().encode()));
                     }
-                }, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }, 100, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 progressDue.set(false); // closing
             }
