@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -103,5 +104,73 @@ class ConsoleIT {
         Run unknownOption = console(Map.of(), "status", "--jsn");
         assertEquals(2, unknownOption.code(), unknownOption.err());
         assertTrue(unknownOption.err().contains("--jsn"), unknownOption.err());
+    }
+
+    @Test
+    void opsAnswersWhatHappenedToADirectoryOnThePrimaryAndOnItsBackup() throws Exception {
+        cluster = new TestCluster(tmp, List.of(), List.of()).start();
+        AdminClient p = cluster.primary().admin();
+        AdminClient b = cluster.backup().admin();
+        Map<String, String> env = Map.of("NFSREPL_NODE", p.url(), "NFSREPL_TOKEN", p.token());
+        Instant between;
+        try (ItRpcClient m = ItRpcClient.mount(cluster.primary().mountPort());
+             ItRpcClient c = ItRpcClient.nfs(cluster.primary().nfsPort())) {
+            byte[] root = m.mntOk("/export");
+            byte[] proj = c.mkdirOk(root, "proj", 0755);
+            byte[] other = c.mkdirOk(root, "other", 0755);
+            c.writeOk(c.createOk(proj, "a", 0644), 0, "one".getBytes(StandardCharsets.UTF_8));
+            byte[] bFile = c.createOk(other, "b", 0644);
+            c.writeOk(bFile, 0, "two".getBytes(StandardCharsets.UTF_8));
+            between = Instant.now();
+            ItRpcClient.expect(0, c.rename(other, "b", proj, "b").status, "RENAME other/b proj/b");
+            c.writeOk(bFile, 3, "!".getBytes(StandardCharsets.UTF_8));
+            ItRpcClient.expect(0, c.remove(proj, "a").status, "REMOVE proj/a");
+        }
+
+        Run all = console(env, "ops", "--path", "/proj", "--json");
+        assertEquals(0, all.code(), all.err());
+        JsonNode records = new ObjectMapper().readTree(all.out()).get("records");
+        assertEquals(List.of("MKDIR /proj", "CREATE /proj/a", "WRITE /proj/a", "RENAME /other/b", "WRITE /proj/b",
+                "REMOVE /proj/a"), opsAndPaths(records), all.out());
+        assertEquals("/proj/b", records.get(3).get("to").asText());
+        long renameSeq = records.get(3).get("seq").asLong();
+        assertTrue(records.get(0).get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), all.out());
+
+        Run since = console(env, "ops", "--path", "/proj", "--from", between.toString(), "--json");
+        assertEquals(0, since.code(), since.err());
+        assertEquals(List.of("RENAME /other/b", "WRITE /proj/b", "REMOVE /proj/a"),
+                opsAndPaths(new ObjectMapper().readTree(since.out()).get("records")), since.out());
+
+        Run renames = console(env, "ops", "--op", "rename");
+        assertEquals(0, renames.code(), renames.err());
+        assertTrue(renames.out().matches("(?s)#" + renameSeq + " +\\S+ RENAME  /other/b -> /proj/b  \\(127\\.0\\.0\\.1 uid 0\\).*"
+                + "\\(1 operation; \\d+ records read\\)\n"), renames.out());
+
+        Run show = console(env, "show", "#" + renameSeq);
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().contains("op       RENAME\n") && show.out().contains("to       /proj/b\n"), show.out());
+        Run missing = console(env, "show", "999999");
+        assertEquals(6, missing.code(), missing.err());
+        assertTrue(missing.err().contains("no record #999999 in the journal"), missing.err());
+        Run badGlob = console(env, "ops", "--glob", "/proj/[");
+        assertEquals(2, badGlob.code(), badGlob.err());
+        assertTrue(badGlob.err().contains("bad glob '/proj/['"), badGlob.err());
+        Run badTime = console(env, "ops", "--from", "yesterday");
+        assertEquals(2, badTime.code(), badTime.err());
+        assertTrue(badTime.err().contains("--from: not a time: 'yesterday'"), badTime.err());
+
+        // the backup's receive journal holds the same records: the same answer there
+        long last = p.get("/api/v1/status").get("lastSeq").asLong();
+        assertTrue(Await.within(Duration.ofSeconds(60), () -> b.get("/api/v1/status").get("lastSeq").asLong() >= last),
+                "the backup holds #" + last + " within 60 s");
+        Run onBackup = console(Map.of(), "--node", b.url(), "--token", b.token(), "ops", "--path", "/proj", "--json");
+        assertEquals(0, onBackup.code(), onBackup.err());
+        assertEquals(records, new ObjectMapper().readTree(onBackup.out()).get("records"));
+    }
+
+    private static List<String> opsAndPaths(JsonNode records) {
+        List<String> l = new java.util.ArrayList<>();
+        records.forEach(r -> l.add(r.get("op").asText() + " " + r.get("path").asText()));
+        return l;
     }
 }

@@ -66,12 +66,14 @@ public final class Journal implements Closeable {
     private Retransmissions retransmissions = Retransmissions.NONE;
     private volatile ReplicationHook replication = ReplicationHook.NONE;
     private boolean startedEmpty;
+    private final NameSnapshots names;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
         this.fs = fs;
         this.applier = new RecordApplier(fs);
         this.appliedFile = dir.resolve("applied");
+        this.names = NameSnapshots.of(dir, fs.rootId());
     }
 
     /** Opens the journal in {@code dir} for the export {@code fs} and brings the tree up to its end. */
@@ -91,6 +93,15 @@ public final class Journal implements Closeable {
 
     public SegmentLog log() {
         return log;
+    }
+
+    /** The names of objects as of each segment's start, for queries ({@link NameSnapshots#update} them now and then). */
+    public NameSnapshots names() {
+        return names;
+    }
+
+    public JournalSource source() {
+        return new JournalSource(log, names);
     }
 
     /**

@@ -92,9 +92,10 @@ public final class JournalTool {
             long shown = 0;
             for (OpRecord r; (r = c.next()) != null && shown < limit; ) {
                 String p = paths.pathOf(r);
+                String to = paths.renamedTo(r);
                 paths.follow(r);
                 if (r.seq() >= fromSeq) {
-                    out.accept(RecordView.fields(r, p));
+                    out.accept(RecordView.fields(r, p, to));
                     shown++;
                 }
             }

@@ -2,6 +2,7 @@ package dev.nfsrepl.journal;
 
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -29,7 +30,34 @@ public final class RecordPaths {
         this.rootId = rootId;
     }
 
-    /** The path {@code r} acts on, as of just before it (a rename shows "from -> to"). */
+    /** One name the records gave an object: {@code name} in the directory {@code parent}. */
+    public interface NameConsumer {
+        void name(long id, long parent, String name) throws IOException;
+    }
+
+    /** Passes every name known now (for a snapshot). */
+    public void forEachName(NameConsumer out) throws IOException {
+        for (Map.Entry<Long, Name> e : names.entrySet()) {
+            out.name(e.getKey(), e.getValue().parent(), e.getValue().name());
+        }
+    }
+
+    /** Learns a name from a snapshot. */
+    public void putName(long id, long parent, String name) {
+        names.put(id, new Name(parent, name));
+    }
+
+    /** How many objects have a known name. */
+    public int size() {
+        return names.size();
+    }
+
+    /** Where a RENAME moves its object to, as of just before it; null for other records. */
+    public String renamedTo(OpRecord r) {
+        return r.op() instanceof Op.Rename m ? child(m.toParent(), m.toName()) : null;
+    }
+
+    /** The path {@code r} acts on, as of just before it (a rename: where it moves from). */
     public String pathOf(OpRecord r) {
         Op op = r.op();
         return switch (op.type()) {
@@ -41,10 +69,7 @@ public final class RecordPaths {
             case REMOVE -> child(((Op.Remove) op).parent(), ((Op.Remove) op).name());
             case RMDIR -> child(((Op.Rmdir) op).parent(), ((Op.Rmdir) op).name());
             case LINK -> child(((Op.Link) op).parent(), ((Op.Link) op).name());
-            case RENAME -> {
-                Op.Rename m = (Op.Rename) op;
-                yield child(m.fromParent(), m.fromName()) + " -> " + child(m.toParent(), m.toName());
-            }
+            case RENAME -> child(((Op.Rename) op).fromParent(), ((Op.Rename) op).fromName());
             case WRITE -> path(((Op.Write) op).id());
             case SETATTR -> path(((Op.SetAttrs) op).id());
             case COMMIT -> path(((Op.Commit) op).id());

@@ -18,13 +18,19 @@ final class RecordView {
         return Instant.ofEpochSecond(0, micros * 1000).toString();
     }
 
-    /** Fields in a stable order: seq, time, op, path, then the origin and the op's own fields. */
-    static Map<String, Object> fields(OpRecord r, String path) {
+    /**
+     * Fields in a stable order: seq, time, op, path (as of just before the record), {@code to} (a
+     * RENAME's destination), then the origin and the op's own fields.
+     */
+    static Map<String, Object> fields(OpRecord r, String path, String to) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seq", r.seq());
         m.put("time", time(r.timeMicros()));
         m.put("op", r.type().name());
         m.put("path", path);
+        if (to != null) {
+            m.put("to", to);
+        }
         m.put("epoch", r.epoch());
         InetAddress c = r.origin().client();
         m.put("client", c == null ? "server" : c.getHostAddress());

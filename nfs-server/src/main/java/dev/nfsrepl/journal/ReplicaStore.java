@@ -422,6 +422,19 @@ public final class ReplicaStore implements Replica, Closeable {
         return log == null ? 0 : log.bytes();
     }
 
+    /** The receive journal, for queries; null before the first contact with the primary. */
+    public synchronized JournalSource journal() {
+        return log == null ? null : new JournalSource(log, NameSnapshots.of(dir, fs.rootId()));
+    }
+
+    /** Saves the names known at each new segment's start of the receive journal (see {@link NameSnapshots}). */
+    public void indexNames() throws IOException {
+        JournalSource j = journal();
+        if (j != null) {
+            j.names().update(j.log());
+        }
+    }
+
     /** Whether a full resync is building a new copy now. */
     public synchronized boolean resyncing() {
         return staging != null;

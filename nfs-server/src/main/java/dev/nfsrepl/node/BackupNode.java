@@ -8,6 +8,7 @@ import dev.nfsrepl.replication.wire.ReplicationTls;
 import dev.nfsrepl.replication.wire.SyncKey;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.node.admin.NodeStatus;
+import dev.nfsrepl.journal.JournalSource;
 import dev.nfsrepl.node.admin.NodeView;
 import dev.nfsrepl.replication.ship.Receiver;
 import dev.nfsrepl.replication.wire.Ack;
@@ -75,6 +76,14 @@ final class BackupNode implements Closeable, NodeView {
                 LOG.error("checkpoint of the backup copy {} failed", config.export(), e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        checkpoints.scheduleWithFixedDelay(() -> {
+            try {
+                store.indexNames();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("names snapshot of the receive journal of {} failed (queries read from an earlier one)",
+                        config.export(), e);
+            }
+        }, 1, 10, TimeUnit.SECONDS);
         return this;
     }
 
@@ -125,6 +134,11 @@ final class BackupNode implements Closeable, NodeView {
     @Override
     public FileSystem tree(String exportPath) {
         return exportPath == null || exportPath.equals(exportPath()) ? store.fileSystem() : null;
+    }
+
+    @Override
+    public JournalSource journal(String exportPath) {
+        return exportPath == null || exportPath.equals(exportPath()) ? store.journal() : null;
     }
 
     /** The path clients mount. */

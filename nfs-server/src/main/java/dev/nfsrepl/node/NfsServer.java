@@ -60,6 +60,7 @@ public final class NfsServer implements Closeable {
     private final java.util.Set<LocalFileSystem> borrowed = new java.util.HashSet<>(); // opened and closed by others
     private java.util.function.Function<Journal, ReplicationHook> replication = j -> ReplicationHook.NONE;
     private ScheduledExecutorService checkpoints;
+    private ScheduledExecutorService nameIndexer;
     private OncRpcEmbeddedPortmap portmap;
     private OncRpcSvc nfsSvc;
     private OncRpcSvc mountSvc;
@@ -92,6 +93,9 @@ public final class NfsServer implements Closeable {
             checkpoints = Executors.newSingleThreadScheduledExecutor(
                     new ThreadFactoryBuilder().setNameFormat("nfsrepl-checkpoint").setDaemon(true).build());
             checkpoints.scheduleWithFixedDelay(this::checkpointJournals, every, every, TimeUnit.MILLISECONDS);
+            nameIndexer = Executors.newSingleThreadScheduledExecutor(
+                    new ThreadFactoryBuilder().setNameFormat("nfsrepl-names").setDaemon(true).build());
+            nameIndexer.scheduleWithFixedDelay(this::indexNames, 1, 10, TimeUnit.SECONDS);
         }
         writeVerifier = new byte[8];
         new SecureRandom().nextBytes(writeVerifier);
@@ -209,6 +213,22 @@ public final class NfsServer implements Closeable {
         }
     }
 
+    /** Saves the names known at each new journal segment's start, so queries need not read from the journal's start. */
+    private void indexNames() {
+        for (Journal j : List.copyOf(journals.values())) {
+            try {
+                int n = j.names().update(j.log());
+                if (n > 0) {
+                    LOG.debug("journal {}: {} names snapshots written", j.log().dir(), n);
+                }
+            } catch (IOException | RuntimeException ex) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    LOG.warn("names snapshot of journal {} failed (queries read from an earlier one)", j.log().dir(), ex);
+                }
+            }
+        }
+    }
+
     public int nfsPort() {
         return nfsSvc.getInetSocketAddress(IpProtocolType.TCP).getPort();
     }
@@ -257,6 +277,15 @@ public final class NfsServer implements Closeable {
         if (checkpoints != null) {
             checkpoints.shutdownNow();
             checkpoints = null;
+        }
+        if (nameIndexer != null) {
+            nameIndexer.shutdownNow();
+            try {
+                nameIndexer.awaitTermination(10, TimeUnit.SECONDS); // it reads the journals closed below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            nameIndexer = null;
         }
         for (Journal j : journals.values()) {
             try {

@@ -3,6 +3,7 @@ package dev.nfsrepl.node;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.journal.Journal;
+import dev.nfsrepl.journal.JournalSource;
 import dev.nfsrepl.nfs.ExportedFs;
 import dev.nfsrepl.node.admin.NodeStatus;
 import dev.nfsrepl.node.admin.NodeView;
@@ -46,11 +47,24 @@ final class PrimaryView implements NodeView {
 
     @Override
     public FileSystem tree(String exportPath) {
+        ExportedFs e = export(exportPath);
+        return e == null ? null : server.tree(e.export().localDir());
+    }
+
+    @Override
+    public JournalSource journal(String exportPath) {
+        ExportedFs e = export(exportPath);
+        Journal j = e == null ? null : server.journal(e.export().localDir());
+        return j == null ? null : j.source();
+    }
+
+    /** The export clients mount at {@code exportPath}, or the only one (null), or null. */
+    private ExportedFs export(String exportPath) {
         List<ExportedFs> all = new ArrayList<>();
         server.exports().forEach(all::add);
         for (ExportedFs e : all) {
             if (exportPath == null ? all.size() == 1 : e.export().pseudoPath().equals(exportPath)) {
-                return server.tree(e.export().localDir());
+                return e;
             }
         }
         return null;

@@ -16,14 +16,16 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: {@value #OK} done; {@value #USAGE} bad usage (an unknown option, no node given);
  * {@value #UNREACHABLE} the node cannot be reached; {@value #REFUSED} the node refused the token;
- * {@value #BAD_ANSWER} the node answered something unexpected.
+ * {@value #BAD_ANSWER} the node answered something unexpected; {@value #NOT_FOUND} no such record or
+ * export. A filter the node cannot use (a bad glob, say) is a usage error.
  */
 @Command(name = "nfsrepl-console", mixinStandardHelpOptions = true, version = "nfsrepl-console 0.1",
         description = "The recovery console of an nfsrepl cluster: asks a node's admin API.",
-        subcommands = {StatusCommand.class},
+        subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given)", "3:the node cannot be reached",
-                "4:the node refused the token", "5:the node answered something unexpected"})
+        exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given, a filter the node refused)",
+                "3:the node cannot be reached", "4:the node refused the token",
+                "5:the node answered something unexpected", "6:no such record or export"})
 public final class Console implements Callable<Integer> {
 
     static final int OK = 0;
@@ -31,6 +33,7 @@ public final class Console implements Callable<Integer> {
     static final int UNREACHABLE = 3;
     static final int REFUSED = 4;
     static final int BAD_ANSWER = 5;
+    static final int NOT_FOUND = 6;
 
     @Option(names = "--node", paramLabel = "URL", description = "The node's admin API, e.g. http://127.0.0.1:8080 "
             + "(default: $NFSREPL_NODE).")

@@ -54,6 +54,11 @@ final class NodeClient {
                     + (errorOf(r.body()).isEmpty() ? "" : ": " + errorOf(r.body())) + "); the node's token file is named "
                     + "in its log ('admin API on ... token in FILE')");
         }
+        if (r.statusCode() == 400 || r.statusCode() == 404) {
+            throw new ConsoleException(r.statusCode() == 400 ? Console.USAGE : Console.NOT_FOUND, "node " + base
+                    + " refused GET " + path + ": " + (errorOf(r.body()).isEmpty() ? abbreviate(r.body())
+                    : errorOf(r.body())));
+        }
         if (r.statusCode() != 200) {
             throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered GET " + path + " with HTTP "
                     + r.statusCode() + ": " + abbreviate(r.body()));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.journal.JournalSource;
+import dev.nfsrepl.journal.OpsFilter;
+import dev.nfsrepl.journal.OpsQuery;
 import dev.nfsrepl.journal.TreeDigest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -14,6 +17,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -30,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * root digests and a difference is narrowed down directory by directory; with {@code dir}, also
  * the lines (path, type, FileId, mode, owner, size, mtime, content hash) of that directory's
  * entries.</li>
+ * <li>{@code GET /api/v1/ops?...}: the journal's records that match the filter of {@link OpsParams},
+ * a page at a time ({@code limit}, at most {@link #MAX_PAGE}; {@code next} is the {@code fromSeq}
+ * of the next page), with how many records were read to find them.</li>
+ * <li>{@code GET /api/v1/ops/SEQ}: one record.</li>
  * <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
  * Errors are JSON {@code {"error": "..."}} with 400 (bad request), 401, 404 (no such export or
@@ -68,6 +77,8 @@ public final class AdminServer implements Closeable {
             });
             c.routes.get("/api/v1/status", ctx -> ctx.json(node.status()));
             c.routes.get("/api/v1/digest", ctx -> ctx.json(digest(node, ctx)));
+            c.routes.get("/api/v1/ops", ctx -> ctx.json(ops(node, ctx)));
+            c.routes.get("/api/v1/ops/{seq}", ctx -> ctx.json(op(node, ctx)));
             c.routes.get("/metrics", ctx -> {
                 metrics.refresh();
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
@@ -119,6 +130,61 @@ public final class AdminServer implements Closeable {
             entries = TreeDigest.entriesOf(lines, dir);
         }
         return new Digest(export, dirs.get("/"), lines.size(), dirs, dir, entries);
+    }
+
+    /** The most records one page of {@code /api/v1/ops} holds. */
+    static final int MAX_PAGE = 10_000;
+
+    private static Map<String, Object> ops(NodeView node, Context ctx) throws IOException {
+        JournalSource j = journal(node, ctx);
+        OpsFilter f;
+        int limit;
+        try {
+            f = OpsParams.filter(ctx::queryParam);
+            limit = OpsParams.integer(ctx.queryParam("limit"), "limit", 100);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "limit must be 1.." + MAX_PAGE + ", not " + limit);
+        }
+        OpsQuery.Page page = j.query(f).run(limit);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records", page.records());
+        m.put("next", page.next());
+        m.put("scanned", page.scanned());
+        m.put("namesFrom", page.namesFrom());
+        m.put("firstSeq", j.log().firstSeq());
+        m.put("lastSeq", j.log().lastSeq());
+        return m;
+    }
+
+    private static Map<String, Object> op(NodeView node, Context ctx) throws IOException {
+        JournalSource j = journal(node, ctx);
+        long seq;
+        try {
+            seq = Long.parseLong(ctx.pathParam("seq"));
+        } catch (NumberFormatException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "not a record number: " + ctx.pathParam("seq"));
+        }
+        OpsQuery.Page page = j.query(new OpsFilter(seq, seq, Long.MIN_VALUE, Long.MAX_VALUE, null, null, null, null,
+                null)).run(1);
+        if (page.records().isEmpty()) {
+            throw new Refused(HttpStatus.NOT_FOUND, "no record #" + seq + " in the journal (it holds #"
+                    + j.log().firstSeq() + "..#" + j.log().lastSeq() + ")");
+        }
+        return page.records().get(0);
+    }
+
+    private static JournalSource journal(NodeView node, Context ctx) {
+        String export = ctx.queryParam("export");
+        JournalSource j = node.journal(export);
+        if (j == null) {
+            throw export == null ? new Refused(HttpStatus.CONFLICT, "this node keeps no journal (started without "
+                    + "--journal, a backup before its primary's first contact, or several exports: name one with export=PATH)")
+                    : new Refused(HttpStatus.NOT_FOUND, "no journaled export " + export + " on this node");
+        }
+        return j;
     }
 
     /** A path as {@link TreeDigest#lines} writes it: each name escaped; "/" the root. */

@@ -1,6 +1,7 @@
 package dev.nfsrepl.node.admin;
 
 import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.journal.JournalSource;
 
 /** What the admin API asks of a node: its status and the tree of an export. */
 public interface NodeView {
@@ -13,4 +14,10 @@ public interface NodeView {
      * as root; null when the node has no such export, or (a backup) no copy yet.
      */
     FileSystem tree(String exportPath);
+
+    /**
+     * The journal of the export clients mount at {@code exportPath} (null: the only export), for
+     * queries: a primary's journal, a backup's receive journal; null when there is none.
+     */
+    JournalSource journal(String exportPath);
 }

@@ -175,6 +175,20 @@ public final class SegmentLog implements Closeable {
     }
 
     /**
+     * The seq of the first record of each segment that holds records, oldest first: every record
+     * before one of these seqs is in an earlier segment, which is never appended to again.
+     */
+    public List<Long> segmentStarts() {
+        List<Long> starts = new ArrayList<>();
+        for (Segment s : segmentsSnapshot()) {
+            if (!s.isEmpty()) {
+                starts.add(s.header.firstSeq());
+            }
+        }
+        return starts;
+    }
+
+    /**
      * Appends a new record with the next seq and the current time (never before the last record's)
      * and returns it. Not yet durable: see {@link #sync}.
      *
@@ -275,6 +289,14 @@ public final class SegmentLog implements Closeable {
     /** Reads records whose time is at or after {@code timeMicros}. */
     public LogCursor readFromTime(long timeMicros) {
         return new LogCursor(this, 0, timeMicros);
+    }
+
+    /**
+     * Reads records whose seq is at least {@code seq} and whose time is at or after
+     * {@code timeMicros}, starting at the nearest index entry (segments before either are not read).
+     */
+    public LogCursor readFrom(long seq, long timeMicros) {
+        return new LogCursor(this, seq, timeMicros);
     }
 
     /**
