@@ -65,7 +65,8 @@ public final class Journal implements Closeable {
     private volatile boolean syncs = true;
     private Retransmissions retransmissions = Retransmissions.NONE;
     private volatile ReplicationHook replication = ReplicationHook.NONE;
-    private boolean startedEmpty;
+    private JournalIdentity identity;
+    private final Path dir;
     private final NameSnapshots names;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
@@ -74,6 +75,7 @@ public final class Journal implements Closeable {
         this.applier = new RecordApplier(fs);
         this.appliedFile = dir.resolve("applied");
         this.names = NameSnapshots.of(dir, fs.rootId());
+        this.dir = dir;
     }
 
     /** Opens the journal in {@code dir} for the export {@code fs} and brings the tree up to its end. */
@@ -81,7 +83,7 @@ public final class Journal implements Closeable {
         SegmentLog log = SegmentLog.open(dir.resolve("log"), LogKind.JOURNAL, config, clock);
         Journal j = new Journal(log, fs, dir);
         try {
-            j.startedEmpty = JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root()).startedEmpty();
+            j.identity = JournalIdentity.ensure(dir, fs.rootId(), fs.generation(), fs.root());
             j.recover();
             j.retransmissions = Retransmissions.load(log);
         } catch (IOException | RuntimeException e) {
@@ -101,7 +103,7 @@ public final class Journal implements Closeable {
     }
 
     public JournalSource source() {
-        return new JournalSource(log, names);
+        return new JournalSource(log, names, dir, identity);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class Journal implements Closeable {
      * tree. Objects that were there before are journaled only when first looked up (ADOPT).
      */
     public boolean startedEmpty() {
-        return startedEmpty;
+        return identity.startedEmpty();
     }
 
     /** Replication of this journal: told of every record, waited for by {@link #sync}. Set before serving. */

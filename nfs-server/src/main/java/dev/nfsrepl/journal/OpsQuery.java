@@ -45,25 +45,41 @@ public final class OpsQuery {
         this.glob = filter.globMatcher();
     }
 
+    /** A matching record, with its path and a RENAME's destination as of just before it. */
+    public interface Match {
+        /** @return false to stop */
+        boolean accept(OpRecord r, String path, String to) throws IOException;
+    }
+
+    /** What a {@link #forEach} read: {@code stoppedAt} is the seq of the last record accepted when the visitor stopped (else null). */
+    public record Scan(Long stoppedAt, long scanned, long namesFrom) {
+    }
+
     /** Up to {@code limit} matching records, starting at the filter's first seq and time. */
     public Page run(int limit) throws IOException {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         List<Map<String, Object>> out = new ArrayList<>();
+        Scan scan = forEach((r, path, to) -> {
+            out.add(RecordView.fields(r, path, to));
+            return out.size() < limit;
+        });
+        return new Page(out, scan.stoppedAt() == null ? null : scan.stoppedAt() + 1, scan.scanned(), scan.namesFrom());
+    }
+
+    /** Passes each matching record, oldest first, until there is none or {@code visitor} stops. */
+    public Scan forEach(Match visitor) throws IOException {
         long scanned = 0;
         try (LogCursor c = log.readFrom(filter.fromSeq(), filter.fromMicros())) {
             OpRecord r = c.next();
             if (r == null || beyond(r)) {
-                return new Page(out, null, scanned, filter.fromSeq());
+                return new Scan(null, scanned, filter.fromSeq());
             }
             NameSnapshots.Names known = names.before(r.seq(), log.firstSeq());
             RecordPaths paths = known.paths();
             scanned += learn(paths, known.beforeSeq(), r.seq());
-            for (; r != null; r = c.next()) {
-                if (beyond(r)) {
-                    return new Page(out, null, scanned, known.beforeSeq());
-                }
+            for (; r != null && !beyond(r); r = c.next()) {
                 scanned++;
                 boolean match = filter.matchesRecord(r);
                 String path = null;
@@ -74,14 +90,11 @@ public final class OpsQuery {
                     match = match && filter.underPath(path, to) && globbed(path, to);
                 }
                 paths.follow(r);
-                if (match) {
-                    out.add(RecordView.fields(r, path, to));
-                    if (out.size() == limit) {
-                        return new Page(out, r.seq() + 1, scanned, known.beforeSeq());
-                    }
+                if (match && !visitor.accept(r, path, to)) {
+                    return new Scan(r.seq(), scanned, known.beforeSeq());
                 }
             }
-            return new Page(out, null, scanned, known.beforeSeq());
+            return new Scan(null, scanned, known.beforeSeq());
         }
     }
 

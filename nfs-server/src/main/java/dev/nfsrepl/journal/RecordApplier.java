@@ -114,7 +114,7 @@ public final class RecordApplier {
     }
 
     /** The mtime each of {@link #directoriesOf} gets from the op. */
-    private static long[] parentMtimesOf(Op op) {
+    static long[] parentMtimesOf(Op op) {
         return switch (op.type()) {
             case CREATE -> new long[] {((Op.Create) op).parentMtimeNanos()};
             case MKDIR -> new long[] {((Op.Mkdir) op).parentMtimeNanos()};
@@ -132,7 +132,7 @@ public final class RecordApplier {
     }
 
     /** The directories whose entries the op changes (none for data and attribute changes). */
-    private static long[] directoriesOf(Op op) {
+    static long[] directoriesOf(Op op) {
         return switch (op.type()) {
             case CREATE -> new long[] {((Op.Create) op).parent()};
             case MKDIR -> new long[] {((Op.Mkdir) op).parent()};

@@ -8,6 +8,7 @@ import dev.nfsrepl.replication.record.OpRecord;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Applies a range of a journal to a tree, in order, skipping records that an ABORT cancelled and
@@ -37,6 +38,11 @@ public final class Replay {
 
     static Result run(SegmentLog log, long fromSeq, long toSeq, RecordApplier applier, OnFailure onFailure,
                       OnRecord progress) throws IOException {
+        return run(log, fromSeq, toSeq, aborted(log, fromSeq), r -> r, false, applier, onFailure, progress);
+    }
+
+    /** The seqs of records that ABORT records from {@code fromSeq} to the end of the log cancelled. */
+    static Set<Long> aborted(SegmentLog log, long fromSeq) throws IOException {
         Set<Long> aborted = new HashSet<>();
         try (LogCursor c = log.readFromSeq(fromSeq)) {
             for (OpRecord r; (r = c.next()) != null; ) {
@@ -45,15 +51,27 @@ public final class Replay {
                 }
             }
         }
+        return aborted;
+    }
+
+    /**
+     * Applies the records from {@code fromSeq} to {@code toSeq} but the {@code aborted} ones, each as
+     * {@code select} makes it (null: left out). {@code neverApplied}: the tree never saw these records
+     * (see {@link RecordApplier#apply(OpRecord, boolean)}).
+     */
+    static Result run(SegmentLog log, long fromSeq, long toSeq, Set<Long> aborted, UnaryOperator<OpRecord> select,
+                      boolean neverApplied, RecordApplier applier, OnFailure onFailure, OnRecord progress)
+            throws IOException {
         long applied = 0;
         long done = 0;
         long superseded = 0;
         long failed = 0;
         try (LogCursor c = log.readFromSeq(fromSeq)) {
             for (OpRecord r; (r = c.next()) != null && r.seq() <= toSeq; ) {
-                if (r.type().changesTree() && !aborted.contains(r.seq())) {
+                OpRecord chosen = r.type().changesTree() && !aborted.contains(r.seq()) ? select.apply(r) : null;
+                if (chosen != null) {
                     try {
-                        switch (applier.apply(r)) {
+                        switch (applier.apply(chosen, neverApplied)) {
                             case APPLIED -> applied++;
                             case ALREADY_DONE -> done++;
                             case SUPERSEDED -> superseded++;

@@ -424,7 +424,14 @@ public final class ReplicaStore implements Replica, Closeable {
 
     /** The receive journal, for queries; null before the first contact with the primary. */
     public synchronized JournalSource journal() {
-        return log == null ? null : new JournalSource(log, NameSnapshots.of(dir, fs.rootId()));
+        if (log == null) {
+            return null;
+        }
+        try {
+            return new JournalSource(log, NameSnapshots.of(dir, fs.rootId()), dir, JournalIdentity.read(dir));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Saves the names known at each new segment's start of the receive journal (see {@link NameSnapshots}). */

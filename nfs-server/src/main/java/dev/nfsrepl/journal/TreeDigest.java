@@ -66,7 +66,36 @@ public final class TreeDigest {
         return out;
     }
 
-    private static List<String> lines(SortedMap<String, String> described) {
+    /** Like {@link #describe(FileSystem)}, of the tree below the directory {@code dir}, its paths from it ("/" is {@code dir}). */
+    public static SortedMap<String, String> describe(FileSystem fs, long dir) throws FsException {
+        TreeMap<String, String> out = new TreeMap<>();
+        walk(fs, dir, "", out);
+        return out;
+    }
+
+    /**
+     * The descriptions with FileIds left out, so that a copy (fresh FileIds) compares equal to its
+     * original: an object with several names shows {@code link=PATH}, the first of its paths, at
+     * every one of them; other objects show no id.
+     */
+    public static SortedMap<String, String> withoutIds(SortedMap<String, String> described) {
+        Map<Long, String> firstPath = new java.util.HashMap<>();
+        Map<Long, Integer> names = new java.util.HashMap<>();
+        described.forEach((p, d) -> {
+            firstPath.putIfAbsent(idOf(d), p);
+            names.merge(idOf(d), 1, Integer::sum);
+        });
+        TreeMap<String, String> out = new TreeMap<>();
+        described.forEach((p, d) -> {
+            long id = idOf(d);
+            String with = names.get(id) > 1 ? " link=" + firstPath.get(id) : "";
+            out.put(p, d.replace(" id=" + Long.toHexString(id), with));
+        });
+        return out;
+    }
+
+    /** One line per object of a tree {@link #describe described}. */
+    public static List<String> lines(SortedMap<String, String> described) {
         List<String> lines = new ArrayList<>(described.size());
         described.forEach((p, d) -> lines.add(p + " " + d));
         return lines;

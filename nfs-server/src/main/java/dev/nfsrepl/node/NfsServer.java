@@ -57,6 +57,7 @@ public final class NfsServer implements Closeable {
     private final ExportTable table = new ExportTable();
     private final Map<Path, LocalFileSystem> open = new HashMap<>();
     private final Map<Path, Journal> journals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, RecordingFileSystem> recorders = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<LocalFileSystem> borrowed = new java.util.HashSet<>(); // opened and closed by others
     private java.util.function.Function<Journal, ReplicationHook> replication = j -> ReplicationHook.NONE;
     private ScheduledExecutorService checkpoints;
@@ -185,9 +186,18 @@ public final class NfsServer implements Closeable {
             }
             j.setReplication(replication.apply(j));
             journals.put(e.localDir(), j);
+            recorders.put(e.localDir(), new RecordingFileSystem(fs, j)); // one per journal: it holds the operation locks
         }
         j.setSyncs(e.clients().stream().anyMatch(c -> c.options().sync()));
-        return new PermissionCheckingFileSystem(new RecordingFileSystem(fs, j));
+        return new PermissionCheckingFileSystem(recorders.get(e.localDir()));
+    }
+
+    /**
+     * The export of {@code localDir} as the server itself changes it (no permission checks), its
+     * changes journaled and replicated like a client's; null when it is not journaled or not served.
+     */
+    FileSystem recorded(Path localDir) {
+        return recorders.get(localDir);
     }
 
     private static String exportKey(Export e) {
@@ -295,6 +305,7 @@ public final class NfsServer implements Closeable {
             }
         }
         journals.clear();
+        recorders.clear();
         for (LocalFileSystem fs : open.values()) {
             if (!borrowed.contains(fs)) {
                 fs.close();

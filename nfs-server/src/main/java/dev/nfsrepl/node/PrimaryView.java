@@ -58,6 +58,12 @@ final class PrimaryView implements NodeView {
         return j == null ? null : j.source();
     }
 
+    @Override
+    public FileSystem recorded(String exportPath) {
+        ExportedFs e = export(exportPath);
+        return e == null ? null : server.recorded(e.export().localDir());
+    }
+
     /** The export clients mount at {@code exportPath}, or the only one (null), or null. */
     private ExportedFs export(String exportPath) {
         List<ExportedFs> all = new ArrayList<>();

@@ -16,16 +16,22 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: {@value #OK} done; {@value #USAGE} bad usage (an unknown option, no node given);
  * {@value #UNREACHABLE} the node cannot be reached; {@value #REFUSED} the node refused the token;
- * {@value #BAD_ANSWER} the node answered something unexpected; {@value #NOT_FOUND} no such record or
- * export. A filter the node cannot use (a bad glob, say) is a usage error.
+ * {@value #BAD_ANSWER} the node answered something unexpected; {@value #NOT_FOUND} no such record,
+ * path or export; {@value #CONFLICT} the node refused the request as it stands (a restore into a
+ * directory that is not empty, without --force); {@value #JOB_FAILED} a job the node ran failed;
+ * {@value #SOME_FAILED} a replay ran but some operations failed (each one's result says why). A
+ * filter the node cannot use (a bad glob, say) is a usage error.
  */
 @Command(name = "nfsrepl-console", mixinStandardHelpOptions = true, version = "nfsrepl-console 0.1",
         description = "The recovery console of an nfsrepl cluster: asks a node's admin API.",
-        subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class},
+        subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class, RestoreCommand.class,
+                ReplayCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given, a filter the node refused)",
                 "3:the node cannot be reached", "4:the node refused the token",
-                "5:the node answered something unexpected", "6:no such record or export"})
+                "5:the node answered something unexpected", "6:no such record, path or export",
+                "7:refused as it stands (a restore into a directory that is not empty, without --force)",
+                "8:the job failed on the node", "9:a replay ran, but some operations failed (see each one's result)"})
 public final class Console implements Callable<Integer> {
 
     static final int OK = 0;
@@ -34,6 +40,9 @@ public final class Console implements Callable<Integer> {
     static final int REFUSED = 4;
     static final int BAD_ANSWER = 5;
     static final int NOT_FOUND = 6;
+    static final int CONFLICT = 7;
+    static final int JOB_FAILED = 8;
+    static final int SOME_FAILED = 9;
 
     @Option(names = "--node", paramLabel = "URL", description = "The node's admin API, e.g. http://127.0.0.1:8080 "
             + "(default: $NFSREPL_NODE).")

@@ -31,6 +31,19 @@ final class NodeClient {
 
     /** GET {@code path}: the JSON of a 200 answer. */
     JsonNode get(String path) throws ConsoleException {
+        return send("GET", path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    /** POST {@code body} as JSON to {@code path}: the JSON of a 200 or 202 answer. */
+    JsonNode post(String path, Object body) throws ConsoleException {
+        try {
+            return send("POST", path, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private JsonNode send(String method, String path, HttpRequest.BodyPublisher body) throws ConsoleException {
         URI uri;
         try {
             uri = URI.create(base + path);
@@ -38,7 +51,7 @@ final class NodeClient {
             throw new ConsoleException(Console.USAGE, "not a URL: " + base + " (" + e.getMessage() + ")");
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + token)
-                .GET().build();
+                .header("Content-Type", "application/json").method(method, body).build();
         HttpResponse<String> r;
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -54,19 +67,19 @@ final class NodeClient {
                     + (errorOf(r.body()).isEmpty() ? "" : ": " + errorOf(r.body())) + "); the node's token file is named "
                     + "in its log ('admin API on ... token in FILE')");
         }
-        if (r.statusCode() == 400 || r.statusCode() == 404) {
-            throw new ConsoleException(r.statusCode() == 400 ? Console.USAGE : Console.NOT_FOUND, "node " + base
-                    + " refused GET " + path + ": " + (errorOf(r.body()).isEmpty() ? abbreviate(r.body())
-                    : errorOf(r.body())));
+        if (r.statusCode() == 400 || r.statusCode() == 404 || r.statusCode() == 409) {
+            int code = r.statusCode() == 400 ? Console.USAGE : r.statusCode() == 404 ? Console.NOT_FOUND : Console.CONFLICT;
+            throw new ConsoleException(code, "node " + base + " refused " + method + " " + path + ": "
+                    + (errorOf(r.body()).isEmpty() ? abbreviate(r.body()) : errorOf(r.body())));
         }
-        if (r.statusCode() != 200) {
-            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered GET " + path + " with HTTP "
-                    + r.statusCode() + ": " + abbreviate(r.body()));
+        if (r.statusCode() != 200 && r.statusCode() != 202) {
+            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered " + method + " " + path
+                    + " with HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
         }
         try {
             return json.readTree(r.body());
         } catch (JsonProcessingException e) {
-            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered GET " + path
+            throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered " + method + " " + path
                     + " with something that is not JSON: " + abbreviate(r.body()));
         }
     }

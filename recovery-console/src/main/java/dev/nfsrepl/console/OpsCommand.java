@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -30,39 +31,8 @@ final class OpsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", paramLabel = "PATH", description = "The export (the path clients mount); needed when "
-            + "the node serves several.")
-    String export;
-
-    @Option(names = "--path", paramLabel = "P", description = "Operations on P or below it, e.g. /proj.")
-    String path;
-
-    @Option(names = "--glob", paramLabel = "G", description = "Operations on paths that match G ('*' within a name, "
-            + "'**' across names), e.g. '/proj/**.c'.")
-    String glob;
-
-    @Option(names = "--op", paramLabel = "OP", split = ",", description = "Operation types: CREATE, MKDIR, SYMLINK, "
-            + "MKNOD, WRITE, SETATTR, REMOVE, RMDIR, RENAME, LINK, COMMIT, ADOPT, ABORT (comma-separated).")
-    List<String> ops;
-
-    @Option(names = "--uid", paramLabel = "N", description = "The caller's uid.")
-    Long uid;
-
-    @Option(names = "--client", paramLabel = "ADDRESS", description = "The client's IP address.")
-    String client;
-
-    @Option(names = "--from", paramLabel = "TIME", description = "From this time: 2026-11-30T10:04:00Z, "
-            + "'2026-11-30 10:04' or 10:04 (local time), or -15m, -2h, -1d.")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Up to this time (same forms).")
-    String to;
-
-    @Option(names = "--from-seq", paramLabel = "N", description = "From this record number.")
-    Long fromSeq;
-
-    @Option(names = "--to-seq", paramLabel = "N", description = "Up to this record number.")
-    Long toSeq;
+    @Mixin
+    FilterOptions filters;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N operations "
             + "(default: ${DEFAULT-VALUE}; 0: all).")
@@ -77,15 +47,18 @@ final class OpsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConsoleException {
         NodeClient node = console.client();
-        Query q = new Query("/api/v1/ops").param("export", export).param("path", path).param("glob", glob)
-                .param("op", ops == null ? null : String.join(",", ops)).param("uid", uid).param("client", client)
-                .param("from", time("--from", from)).param("to", time("--to", to)).param("toSeq", toSeq);
+        Map<String, Object> params = filters.params(clock);
+        Long start = (Long) params.remove("fromSeq");
+        Query q = new Query("/api/v1/ops");
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            q = q.param(e.getKey(), e.getValue());
+        }
         if (limit < 0) {
             throw new ConsoleException(Console.USAGE, "--limit must be 0 (all) or more, not " + limit);
         }
         ArrayNode records = new ObjectMapper().createArrayNode();
         long scanned = 0;
-        Long next = fromSeq == null ? 1L : fromSeq;
+        Long next = start == null ? 1L : start;
         PrintWriter out = spec.commandLine().getOut();
         while (next != null && (limit == 0 || records.size() < limit)) {
             long want = limit == 0 ? PAGE : Math.min(PAGE, limit - records.size());
@@ -112,17 +85,6 @@ final class OpsCommand implements Callable<Integer> {
                     next != null ? "; more from --from-seq " + next : "");
         }
         return Console.OK;
-    }
-
-    private String time(String option, String value) throws ConsoleException {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return TimeArg.parse(value, clock).toString();
-        } catch (IllegalArgumentException e) {
-            throw new ConsoleException(Console.USAGE, option + ": " + e.getMessage());
-        }
     }
 
     /** One record on one line: seq, time, op, path (-> to), client, uid, then the op's own fields. */

@@ -7,6 +7,10 @@ import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.journal.JournalSource;
 import dev.nfsrepl.journal.OpsFilter;
 import dev.nfsrepl.journal.OpsQuery;
+import dev.nfsrepl.journal.Restore;
+import dev.nfsrepl.journal.RestoreException;
+import dev.nfsrepl.journal.SelectiveReplay;
+import dev.nfsrepl.journal.TreeCopy;
 import dev.nfsrepl.journal.TreeDigest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@link AdminToken} ({@code Authorization: Bearer TOKEN}; 401 otherwise).
  * <ul>
  * <li>{@code GET /api/v1/status}: {@link NodeStatus}.</li>
- * <li>{@code GET /api/v1/digest[?export=PATH][&dir=DIR]}: {@link Digest} of an export's tree as
+ * <li>{@code GET /api/v1/digest[?export=PATH][&dir=DIR][&subtree=DIR][&ids=false]}: {@link Digest} of an export's tree (or of
+ * the tree below {@code subtree}, its paths from there; with {@code ids=false} FileIds are left out,
+ * so a restored copy compares equal to its original) as
  * this node has it — per-directory SHA-256 digests, so that two nodes' trees are compared by their
  * root digests and a difference is narrowed down directory by directory; with {@code dir}, also
  * the lines (path, type, FileId, mode, owner, size, mtime, content hash) of that directory's
@@ -39,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * a page at a time ({@code limit}, at most {@link #MAX_PAGE}; {@code next} is the {@code fromSeq}
  * of the next page), with how many records were read to find them.</li>
  * <li>{@code GET /api/v1/ops/SEQ}: one record.</li>
+ * <li>{@code POST /api/v1/restore}: starts a {@link Restore} job ({@link RestoreBody}); 202 with the job.</li>
+ * <li>{@code POST /api/v1/replay}: starts a {@link SelectiveReplay} job (a dry run with {@code dryRun}).</li>
+ * <li>{@code GET /api/v1/jobs[/ID]}: jobs and their progress ({@link Jobs}).</li>
  * <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
  * Errors are JSON {@code {"error": "..."}} with 400 (bad request), 401, 404 (no such export or
@@ -54,6 +63,7 @@ public final class AdminServer implements Closeable {
     }
 
     private final Javalin app;
+    private final Jobs jobs = new Jobs(java.time.Clock.systemUTC());
     private final String bind;
 
     public AdminServer(String bind, int port, AdminToken token, NodeView node) {
@@ -78,6 +88,17 @@ public final class AdminServer implements Closeable {
             c.routes.get("/api/v1/status", ctx -> ctx.json(node.status()));
             c.routes.get("/api/v1/digest", ctx -> ctx.json(digest(node, ctx)));
             c.routes.get("/api/v1/ops", ctx -> ctx.json(ops(node, ctx)));
+            c.routes.post("/api/v1/restore", ctx -> ctx.status(HttpStatus.ACCEPTED).json(restore(node, ctx)));
+            c.routes.post("/api/v1/replay", ctx -> ctx.status(HttpStatus.ACCEPTED).json(replay(node, ctx)));
+            c.routes.get("/api/v1/jobs", ctx -> ctx.json(jobs.all().stream().map(Jobs.Job::view).toList()));
+            c.routes.get("/api/v1/jobs/{id}", ctx -> {
+                Jobs.Job j = jobs.get(ctx.pathParam("id"));
+                if (j == null) {
+                    throw new Refused(HttpStatus.NOT_FOUND, "no job " + ctx.pathParam("id") + " (a node keeps its "
+                            + "last 100 jobs, until it restarts)");
+                }
+                ctx.json(j.view());
+            });
             c.routes.get("/api/v1/ops/{seq}", ctx -> ctx.json(op(node, ctx)));
             c.routes.get("/metrics", ctx -> {
                 metrics.refresh();
@@ -119,7 +140,26 @@ public final class AdminServer implements Closeable {
             throw export == null ? new Refused(HttpStatus.CONFLICT, "this node has no tree to digest yet")
                     : new Refused(HttpStatus.NOT_FOUND, "no export " + export + " on this node");
         }
-        List<String> lines = TreeDigest.lines(fs);
+        String subtree = ctx.queryParam("subtree");
+        SortedMap<String, String> described;
+        if (subtree == null) {
+            described = TreeDigest.describe(fs);
+        } else {
+            long top;
+            try {
+                top = TreeCopy.resolve(fs, subtree);
+            } catch (dev.nfsrepl.fs.error.NoEntException e) {
+                throw new Refused(HttpStatus.NOT_FOUND, "no directory " + subtree + " in the tree");
+            }
+            if (fs.getattr(top).type() != dev.nfsrepl.fs.FileType.DIRECTORY) {
+                throw new Refused(HttpStatus.BAD_REQUEST, subtree + " is not a directory");
+            }
+            described = TreeDigest.describe(fs, top);
+        }
+        if ("false".equals(ctx.queryParam("ids"))) {
+            described = TreeDigest.withoutIds(described);
+        }
+        List<String> lines = TreeDigest.lines(described);
         SortedMap<String, String> dirs = TreeDigest.byDirectory(lines);
         String dir = ctx.queryParam("dir") == null ? null : escapePath(ctx.queryParam("dir"));
         List<String> entries = null;
@@ -176,8 +216,104 @@ public final class AdminServer implements Closeable {
         return page.records().get(0);
     }
 
+    /** The body of {@code POST /api/v1/restore}. */
+    record RestoreBody(String export, String path, String at, Long atSeq, String into, Boolean force) {
+    }
+
+    private Map<String, Object> restore(NodeView node, Context ctx) throws FsException {
+        RestoreBody b;
+        try {
+            b = ctx.bodyAsClass(RestoreBody.class);
+        } catch (RuntimeException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"path\": \"/P\", \"at\": \"ISO-8601 "
+                    + "instant\" or \"atSeq\": N, \"into\": \"/DIR\", \"force\": false, \"export\": \"/PATH\"}");
+        }
+        if (b == null || b.path() == null || b.into() == null || (b.at() == null) == (b.atSeq() == null)) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "give path, into, and one of at (an ISO-8601 instant) or atSeq");
+        }
+        Long atMicros = null;
+        if (b.at() != null) {
+            try {
+                atMicros = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+                        java.time.Instant.parse(b.at()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new Refused(HttpStatus.BAD_REQUEST, "at is not an ISO-8601 instant such as 2026-11-30T10:04:00Z: "
+                        + b.at());
+            }
+        }
+        JournalSource j = journal(node, b.export());
+        FileSystem target = node.recorded(b.export());
+        if (target == null) {
+            throw new Refused(HttpStatus.CONFLICT, "this node's copy is read-only (a backup): restore on the primary");
+        }
+        Restore restore = new Restore(j, target, java.time.Clock.systemUTC());
+        Restore.Request q = new Restore.Request(b.path(), b.atSeq(), atMicros, b.into(), Boolean.TRUE.equals(b.force()));
+        try {
+            restore.check(q);
+        } catch (RestoreException e) {
+            throw refused(e);
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("path", b.path());
+        request.put(b.at() != null ? "at" : "atSeq", b.at() != null ? b.at() : b.atSeq());
+        request.put("into", b.into());
+        request.put("force", q.force());
+        return jobs.submit("restore", request, progress -> restore.run(q, progress)).view();
+    }
+
+    /**
+     * {@code POST /api/v1/replay}: a JSON object with the filter of {@link OpsParams} (the same names),
+     * {@code into} (a directory of the export, or null: in place) and {@code dryRun}.
+     */
+    private Map<String, Object> replay(NodeView node, Context ctx) {
+        Map<String, Object> body;
+        try {
+            body = ctx.bodyAsClass(Map.class);
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be a JSON object: the filter (path, glob, op, uid, "
+                    + "client, from, to, fromSeq, toSeq), into, dryRun, export");
+        }
+        Map<String, Object> b = body;
+        OpsFilter f;
+        try {
+            f = OpsParams.filter(name -> b.get(name) == null ? null : String.valueOf(b.get(name)));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        String export = (String) b.get("export");
+        String into = (String) b.get("into");
+        boolean dry = Boolean.TRUE.equals(b.get("dryRun"));
+        JournalSource j = journal(node, export);
+        FileSystem target = node.recorded(export);
+        if (target == null) {
+            throw new Refused(HttpStatus.CONFLICT, "this node's copy is read-only (a backup): replay on the primary");
+        }
+        SelectiveReplay replay;
+        try {
+            replay = new SelectiveReplay(j, target, f, into, dry);
+        } catch (RestoreException e) {
+            throw refused(e);
+        }
+        return jobs.submit(dry ? "dry-run" : "replay", new LinkedHashMap<>(b),
+                progress -> SelectiveReplay.view(replay.run(progress))).view();
+    }
+
+    private static Refused refused(RestoreException e) {
+        return new Refused(switch (e.kind()) {
+            case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+        }, e.getMessage());
+    }
+
     private static JournalSource journal(NodeView node, Context ctx) {
-        String export = ctx.queryParam("export");
+        return journal(node, ctx.queryParam("export"));
+    }
+
+    private static JournalSource journal(NodeView node, String export) {
         JournalSource j = node.journal(export);
         if (j == null) {
             throw export == null ? new Refused(HttpStatus.CONFLICT, "this node keeps no journal (started without "
@@ -205,6 +341,7 @@ public final class AdminServer implements Closeable {
     @Override
     public void close() {
         app.stop();
+        jobs.close();
     }
 
     /** A request refused with an HTTP status and a message for the caller. */

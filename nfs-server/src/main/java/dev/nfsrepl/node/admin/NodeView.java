@@ -20,4 +20,12 @@ public interface NodeView {
      * queries: a primary's journal, a backup's receive journal; null when there is none.
      */
     JournalSource journal(String exportPath);
+
+    /**
+     * The export as the server itself changes it, journaled and replicated like a client's change
+     * (restores write through it); null when the node may not change it (a backup's copy).
+     */
+    default FileSystem recorded(String exportPath) {
+        return null;
+    }
 }
