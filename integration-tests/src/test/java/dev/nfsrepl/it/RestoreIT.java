@@ -77,7 +77,7 @@ class RestoreIT {
         ConsoleIT.Run restore = ConsoleIT.console(env, "restore", "--path", "/proj", "--at", t1.toString(),
                 "--into", "/restored");
         assertEquals(0, restore.code(), restore.out() + restore.err());
-        assertTrue(restore.out().matches("(?s)restored /proj as of #\\d+ \\(.*\\) into /restored: 3 directories, "
+        assertTrue(restore.out().matches("(?s)restored /proj as of #\\d+ \\(.*\\) into /restored, from the journal's start: 3 directories, "
                 + "5 files \\(\\d+ bytes\\), 1 symlinks, 0 FIFOs/sockets, 1 further hard links\\n"), restore.out());
         assertTrue(restore.err().contains("copying: 9 steps"), restore.err()); // the last phase, at least
         assertEquals(before, digest(p, "/restored"), "the restored tree equals /proj before its removal");
@@ -109,6 +109,20 @@ class RestoreIT {
         ConsoleIT.Run ops = ConsoleIT.console(env, "ops", "--path", "/restored", "--op", "CREATE", "--json");
         assertEquals(0, ops.code(), ops.err());
         assertNotEquals(-1, ops.out().indexOf("\"/restored/docs/final\""), ops.out());
+
+        // a checkpoint, and a restore that starts from it
+        ConsoleIT.Run checkpoint = ConsoleIT.console(env, "checkpoint");
+        assertEquals(0, checkpoint.code(), checkpoint.out() + checkpoint.err());
+        assertTrue(checkpoint.out().matches("checkpoint as of #\\d+ \\(copy began at #\\d+, .*\\): \\d+ objects, "
+                + "\\d+ bytes, in .*/checkpoints/\\d{20}\n"), checkpoint.out());
+        ConsoleIT.Run list = ConsoleIT.console(env, "checkpoint", "--list", "--json");
+        assertEquals(0, list.code(), list.err());
+        long cpSeq = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out()).get(0).get("seq").asLong();
+        ConsoleIT.Run fromCheckpoint = ConsoleIT.console(env, "restore", "--path", "/restored", "--at-seq",
+                String.valueOf(cpSeq), "--into", "/again");
+        assertEquals(0, fromCheckpoint.code(), fromCheckpoint.out() + fromCheckpoint.err());
+        assertTrue(fromCheckpoint.out().contains("into /again, from checkpoint #" + cpSeq + ": "), fromCheckpoint.out());
+        assertEquals(before, digest(p, "/again"));
     }
 
     @Test

@@ -68,6 +68,7 @@ public final class Journal implements Closeable {
     private JournalIdentity identity;
     private final Path dir;
     private final NameSnapshots names;
+    private final Checkpoints checkpoints;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -75,6 +76,7 @@ public final class Journal implements Closeable {
         this.applier = new RecordApplier(fs);
         this.appliedFile = dir.resolve("applied");
         this.names = NameSnapshots.of(dir, fs.rootId());
+        this.checkpoints = new Checkpoints(dir, Clock.systemUTC());
         this.dir = dir;
     }
 
@@ -100,6 +102,11 @@ public final class Journal implements Closeable {
     /** The names of objects as of each segment's start, for queries ({@link NameSnapshots#update} them now and then). */
     public NameSnapshots names() {
         return names;
+    }
+
+    /** The copies of the tree restores start from. */
+    public Checkpoints checkpoints() {
+        return checkpoints;
     }
 
     public JournalSource source() {

@@ -61,6 +61,14 @@ final class Namespace {
         }
     }
 
+    /** Learns a name from a tree (a checkpoint's) rather than from a record. */
+    void learn(long parent, String name, long id, boolean directory) {
+        put(parent, name, id);
+        if (directory) {
+            directories.add(id);
+        }
+    }
+
     private void put(long parent, String name, long id) {
         entries.computeIfAbsent(parent, k -> new HashMap<>()).put(name, id);
     }

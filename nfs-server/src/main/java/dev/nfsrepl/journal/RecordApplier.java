@@ -94,6 +94,61 @@ public final class RecordApplier {
         return o;
     }
 
+    /**
+     * Applies an op of a walk of a live tree ({@link TreeWalk}: a resync, a checkpoint), which says
+     * what the walk saw at a name: when an earlier op of the walk put another object there (a file
+     * renamed over that name while the walk went on, met again by the walk's catch-up), the later
+     * sight wins: that object's name is removed and the op applied. Only a non-directory or an empty
+     * directory is removed so; the records replayed after the walk mend the rest.
+     */
+    public Outcome observe(OpRecord r) throws FsException {
+        Outcome o = apply(r);
+        if (o != Outcome.SUPERSEDED) {
+            return o;
+        }
+        Op op = r.op();
+        long parent;
+        String name;
+        long id;
+        if (op instanceof Op.Create c) {
+            parent = c.parent();
+            name = c.name();
+            id = c.id();
+        } else if (op instanceof Op.Mkdir m) {
+            parent = m.parent();
+            name = m.name();
+            id = m.id();
+        } else if (op instanceof Op.Symlink l) {
+            parent = l.parent();
+            name = l.name();
+            id = l.id();
+        } else if (op instanceof Op.Mknod n) {
+            parent = n.parent();
+            name = n.name();
+            id = n.id();
+        } else if (op instanceof Op.Link l) {
+            parent = l.parent();
+            name = l.name();
+            id = l.id();
+        } else {
+            return o;
+        }
+        long at = fs.storedIdAt(parent, name);
+        if (at == 0 || at == id || at == LocalFileSystem.UNIDENTIFIED) {
+            return o;
+        }
+        try {
+            if (fs.getattr(at).type() == FileType.DIRECTORY) {
+                fs.rmdir(Identity.ROOT, parent, name);
+            } else {
+                fs.remove(Identity.ROOT, parent, name);
+            }
+        } catch (dev.nfsrepl.fs.error.NotEmptyException e) {
+            return o;
+        }
+        return apply(r);
+    }
+
     /** ALREADY_DONE when a directory's stamp shows the record applied, SUPERSEDED when a directory is gone, else null. */
     private Outcome alreadyApplied(long[] dirs, long seq) throws FsException {
         for (long d : dirs) {

@@ -2,7 +2,10 @@ package dev.nfsrepl.journal;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import dev.nfsrepl.fs.DirEntry;
+import dev.nfsrepl.fs.DirPage;
 import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.fs.FileType;
 import dev.nfsrepl.fs.Identity;
 import dev.nfsrepl.fs.SetAttr;
 import dev.nfsrepl.fs.TimeSpec;
@@ -45,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * <li>A copy of P from the scratch tree into DIR ({@link TreeCopy}), then the scratch tree is
  * deleted.</li>
  * </ol>
- * The journal must reach back to the export's start: a journal that began on a tree that already
- * held files, or whose first records retention deleted, cannot rebuild it (checkpoints will).
+ * It starts from the newest {@link Checkpoints checkpoint} at or before S that the journal continues
+ * (the objects to restore and every directory are taken from it, with their FileIds, then the records
+ * after it are replayed), or, without one, from the journal's first record, which rebuilds the tree
+ * only when the journal began on an empty export and retention has not deleted its start.
  */
 public final class Restore {
 
@@ -64,13 +69,24 @@ public final class Restore {
     public record Request(String path, Long atSeq, Long atMicros, String into, boolean force) {
     }
 
-    /** What a restore did. {@code problems}: up to 20 things it could not do exactly (with the count of all in {@code problemCount}). */
-    public record Result(String path, String into, long seq, String time, long recordsApplied, long recordsLeftOut,
-                         TreeCopy.Counts copied, long problemCount, List<String> problems) {
+    /** What a restore did. {@code checkpoint}: the one it started from (0: the journal's start). {@code problems}: up to 20 things it could not do exactly (with the count of all in {@code problemCount}). */
+    public record Result(String path, String into, long seq, String time, long checkpoint, long recordsApplied,
+                         long recordsLeftOut, TreeCopy.Counts copied, long problemCount, List<String> problems) {
     }
 
     /** Where a long restore is. */
     public interface Progress {
+        /** Reports nothing. */
+        Progress NONE = new Progress() {
+            @Override
+            public void phase(String name, long total) {
+            }
+
+            @Override
+            public void step() {
+            }
+        };
+
         /** A new phase with {@code total} steps. */
         void phase(String name, long total);
 
@@ -81,28 +97,39 @@ public final class Restore {
     private final JournalSource source;
     private final FileSystem target;
     private final Clock clock;
+    private final Checkpoints checkpoints;
 
     public Restore(JournalSource source, FileSystem target, Clock clock) {
         this.source = source;
         this.target = target;
         this.clock = clock;
+        this.checkpoints = new Checkpoints(source.dir(), clock);
     }
 
     /** Refuses at once what can be refused without reading the journal. */
-    public void check(Request q) throws RestoreException, FsException {
+    public void check(Request q) throws RestoreException, FsException, IOException {
         if (!q.path().startsWith("/") || !q.into().startsWith("/")) {
             throw new RestoreException(RestoreException.Kind.BAD_REQUEST, "paths start at the export's root: "
                     + (q.path().startsWith("/") ? q.into() : q.path()));
         }
         TreeCopy.checkNames(q.path());
         TreeCopy.checkNames(q.into());
-        if (!source.identity().startedEmpty() || source.log().firstSeq() > 1) {
-            throw new RestoreException(RestoreException.Kind.CONFLICT, source.identity().startedEmpty()
-                    ? "the journal no longer holds its first records (it begins at #" + source.log().firstSeq()
-                    + "): it cannot rebuild the tree without a checkpoint"
-                    : "the export held files when its journal began: the journal alone cannot rebuild them");
+        if (!fromJournalStart() && checkpoints.list().isEmpty()) {
+            throw new RestoreException(RestoreException.Kind.CONFLICT, cannotRebuild());
         }
         TreeCopy.checkTarget(target, q.into(), q.force());
+    }
+
+    /** Whether the journal alone rebuilds the tree: it began on an empty export and holds its first record. */
+    private boolean fromJournalStart() {
+        return source.identity().startedEmpty() && source.log().firstSeq() <= 1;
+    }
+
+    private String cannotRebuild() {
+        return (source.identity().startedEmpty() ? "the journal no longer holds its first records (it begins at #"
+                + source.log().firstSeq() + ")" : "the export held files when its journal began")
+                + " and no checkpoint is followed by the records up to the point asked for: take checkpoints "
+                + "('nfsrepl-console checkpoint') to restore from them";
     }
 
     public Result run(Request q, Progress progress) throws IOException, FsException, RestoreException {
@@ -110,10 +137,21 @@ public final class Restore {
         SegmentLog log = source.log();
         long seq = targetSeq(q);
         long time = timeOf(seq);
-        Set<Long> aborted = Replay.aborted(log, 1);
+        Checkpoints.Info base = checkpoints.newestUsable(seq, log.firstSeq());
+        if (base == null && !fromJournalStart()) {
+            throw new RestoreException(RestoreException.Kind.CONFLICT, cannotRebuild());
+        }
+        long from = base == null ? 1 : base.seq() + 1;
+        Set<Long> aborted = Replay.aborted(log, from);
         Namespace ns = new Namespace(source.identity().rootId());
-        progress.phase("reading names", seq);
-        try (LogCursor c = log.readFromSeq(1)) {
+        if (base != null) {
+            progress.phase("reading names of checkpoint #" + base.seq(), base.objects());
+            try (LocalFileSystem cp = checkpoints.open(base, source.identity())) {
+                learnNames(cp, cp.rootId(), ns, progress);
+            }
+        }
+        progress.phase("reading names", seq - from + 1);
+        try (LogCursor c = log.readFromSeq(from)) {
             for (OpRecord r; (r = c.next()) != null && r.seq() <= seq; ) {
                 if (!aborted.contains(r.seq())) {
                     ns.follow(r);
@@ -136,16 +174,24 @@ public final class Restore {
             try (LocalFileSystem tree = new LocalFileSystem(scratch.resolve("tree"), scratch.resolve("state"), clock)
                     .withIdentity(source.identity().rootId(), source.identity().generation()).start()) {
                 tree.setSyncMetadata(false);
-                progress.phase("replaying", seq);
+                if (base != null) {
+                    progress.phase("copying from checkpoint #" + base.seq(), base.objects());
+                    try (LocalFileSystem cp = checkpoints.open(base, source.identity())) {
+                        Checkpoints.copyTree(cp, tree, base.seq(), r -> select(r, keep, ns), progress::step);
+                    }
+                }
+                // a fresh applier: the checkpoint's copy was numbered on its own, and its applier remembers that
+                RecordApplier applier = new RecordApplier(tree);
+                progress.phase("replaying", seq - from + 1);
                 Map<Long, long[]> lastEntryChange = new HashMap<>(); // directory -> {mtime, 1 when left out}
-                Replay.Result replayed = Replay.run(log, 1, seq, aborted, r -> {
+                Replay.Result replayed = Replay.run(log, from, seq, aborted, r -> {
                     OpRecord chosen = select(r, keep, ns);
                     if (chosen == null) {
                         leftOut[0]++;
                     }
                     noteEntryChanges(r, chosen != r, lastEntryChange);
                     return chosen;
-                }, true, new RecordApplier(tree), (r, e) -> note(problems, problemCount,
+                }, base == null, applier, (r, e) -> note(problems, problemCount,
                         "record #" + r.seq() + " (" + r.type() + ") failed in the scratch tree: " + e.getMessage()),
                         r -> progress.step());
                 restoreMtimes(tree, lastEntryChange);
@@ -158,11 +204,35 @@ public final class Restore {
                         progress::step);
                 TreeCopy.Counts counts = copy.copy(TreeCopy.resolve(tree, q.path()), q.into());
                 LOG.info("restored {} as of #{} ({}) into {}: {}", q.path(), seq, RecordView.time(time), q.into(), counts);
-                return new Result(q.path(), q.into(), seq, RecordView.time(time), replayed.applied()
+                return new Result(q.path(), q.into(), seq, RecordView.time(time), base == null ? 0 : base.seq(),
+                        replayed.applied()
                         + replayed.alreadyDone(), leftOut[0], counts, problemCount[0], List.copyOf(problems));
             }
         } finally {
             MoreFiles.deleteRecursively(scratch, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    /** Learns every name of a checkpoint's tree. */
+    private static void learnNames(LocalFileSystem cp, long dir, Namespace ns, Progress progress) throws FsException {
+        long cookie = 0;
+        while (true) {
+            DirPage page = cp.readdir(Identity.ROOT, dir, cookie, 512, true);
+            for (DirEntry e : page.entries()) {
+                cookie = e.cookie();
+                if (e.name().equals(".") || e.name().equals("..")) {
+                    continue;
+                }
+                boolean isDir = cp.getattr(e.fileId()).type() == FileType.DIRECTORY;
+                ns.learn(dir, e.name(), e.fileId(), isDir);
+                progress.step();
+                if (isDir) {
+                    learnNames(cp, e.fileId(), ns, progress);
+                }
+            }
+            if (page.eof()) {
+                return;
+            }
         }
     }
 

@@ -119,6 +119,11 @@ public final class Main {
                         + "(default: ${DEFAULT-VALUE}); recovery after a crash re-applies at most this much.")
         long journalCheckpointSeconds;
 
+        @Option(names = "--checkpoint-hours", defaultValue = "24",
+                description = "Copy each journaled export's tree this often, hours, for restores to start from "
+                        + "(default: ${DEFAULT-VALUE}; 0: only when asked for, 'nfsrepl-console checkpoint').")
+        long checkpointHours;
+
         @Option(names = "--admin-port", defaultValue = "" + ServerConfig.DEFAULT_ADMIN_PORT,
                 description = "Port of the admin API, HTTP + JSON (default: ${DEFAULT-VALUE}; 0 picks a free port; "
                         + "-1: no admin API).")
@@ -144,7 +149,7 @@ public final class Main {
                 LogConfig log = LogConfig.DEFAULTS.withRetention(journalRetentionMib << 20,
                         Duration.ofHours(journalRetentionHours));
                 cfg = cfg.withJournal(new JournalConfig(journal.toAbsolutePath(), log,
-                        Duration.ofSeconds(Math.max(1, journalCheckpointSeconds))));
+                        Duration.ofSeconds(Math.max(1, journalCheckpointSeconds)), Duration.ofHours(checkpointHours)));
             }
             if (repl.role == ReplicationOptions.Role.backup) {
                 return runBackup(cfg);

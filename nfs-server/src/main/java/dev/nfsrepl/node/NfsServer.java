@@ -97,6 +97,10 @@ public final class NfsServer implements Closeable {
             nameIndexer = Executors.newSingleThreadScheduledExecutor(
                     new ThreadFactoryBuilder().setNameFormat("nfsrepl-names").setDaemon(true).build());
             nameIndexer.scheduleWithFixedDelay(this::indexNames, 1, 10, TimeUnit.SECONDS);
+            long trees = config.journal().treeCheckpointInterval().toMinutes();
+            if (trees > 0) {
+                nameIndexer.scheduleWithFixedDelay(this::checkpointTrees, trees, trees, TimeUnit.MINUTES);
+            }
         }
         writeVerifier = new byte[8];
         new SecureRandom().nextBytes(writeVerifier);
@@ -219,6 +223,20 @@ public final class NfsServer implements Closeable {
                 j.log().applyRetention(j.appliedPoint() + 1);
             } catch (IOException | RuntimeException ex) {
                 LOG.error("checkpoint of journal {} failed", j.log().dir(), ex);
+            }
+        }
+    }
+
+    /** Copies each journaled export's tree ({@link dev.nfsrepl.journal.Checkpoints}) and deletes the useless old copies. */
+    private void checkpointTrees() {
+        for (Journal j : List.copyOf(journals.values())) {
+            try {
+                j.checkpoints().make(j, dev.nfsrepl.journal.Restore.Progress.NONE);
+                j.checkpoints().prune(j.log().firstSeq(), 1);
+            } catch (IOException | dev.nfsrepl.fs.error.FsException | RuntimeException ex) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    LOG.error("checkpoint of the tree of {} failed (restores start from an older one)", j.tree().root(), ex);
+                }
             }
         }
     }

@@ -59,6 +59,12 @@ final class PrimaryView implements NodeView {
     }
 
     @Override
+    public Journal liveJournal(String exportPath) {
+        ExportedFs e = export(exportPath);
+        return e == null ? null : server.journal(e.export().localDir());
+    }
+
+    @Override
     public FileSystem recorded(String exportPath) {
         ExportedFs e = export(exportPath);
         return e == null ? null : server.recorded(e.export().localDir());

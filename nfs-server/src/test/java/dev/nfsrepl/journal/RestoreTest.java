@@ -44,10 +44,19 @@ class RestoreTest {
 
     @BeforeEach
     void open() throws IOException {
-        Files.createDirectories(tmp.resolve("export"));
-        local = new LocalFileSystem(tmp.resolve("export"), tmp.resolve("state"), clock).start();
+        open(LogConfig.DEFAULTS);
+    }
+
+    void open(LogConfig config) throws IOException {
+        if (journal != null) {
+            journal.close();
+            local.close();
+        }
+        Path dir = Files.createTempDirectory(tmp, "node");
+        Files.createDirectories(dir.resolve("export"));
+        local = new LocalFileSystem(dir.resolve("export"), dir.resolve("state"), clock).start();
         local.setSyncMetadata(false);
-        journal = Journal.open(tmp.resolve("journal"), local, LogConfig.DEFAULTS, clock);
+        journal = Journal.open(dir.resolve("journal"), local, config, clock);
         fs = new RecordingFileSystem(local, journal);
     }
 
@@ -121,6 +130,146 @@ class RestoreTest {
                 assertTrue(r.recordsLeftOut() > 0, "records of other files are left out: " + r);
             }
         }
+    }
+
+    @Test
+    void aCheckpointMadeWhileClientsWriteIsTheTreeAsOfItsRecord() throws Exception {
+        long root = fs.rootId();
+        List<Long> dirs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            dirs.add(fs.mkdir(WHO, root, "d" + i, SetAttr.NONE));
+        }
+        Random rnd = new Random(7);
+        for (int i = 0; i < 1500; i++) {
+            try {
+                RandomWorkload.op(fs, WHO, rnd, root, dirs);
+            } catch (FsException e) {
+                // refused
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            Random r2 = new Random(8);
+            while (!stop.get()) {
+                try {
+                    RandomWorkload.op(fs, WHO, r2, root, dirs);
+                } catch (FsException e) {
+                    // refused
+                }
+            }
+        });
+        Checkpoints.Info first = journal.checkpoints().make(journal, Restore.Progress.NONE);
+        assertEquals(0, first.startSeq(), "the first one is made from the journal alone: " + first);
+        writer.start();
+        Checkpoints.Info cp;
+        try {
+            while (journal.log().lastSeq() < first.seq() + 300) {
+                Thread.onSpinWait(); // the writer is going
+            }
+            cp = journal.checkpoints().make(journal, Restore.Progress.NONE);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertEquals(first.seq(), cp.startSeq(), "the second one is made from the first: " + cp);
+        assertTrue(journal.log().lastSeq() > cp.seq(), "records were written while it was made");
+        // the tree as of the checkpoint's record, rebuilt from the journal alone
+        Path replay = Files.createTempDirectory(tmp, "replay");
+        Files.createDirectories(replay.resolve("tree"));
+        try (LocalFileSystem expected = new LocalFileSystem(replay.resolve("tree"), replay.resolve("state"), clock)
+                .withIdentity(local.rootId(), local.generation()).start();
+             LocalFileSystem copy = new LocalFileSystem(cp.tree(), cp.state(), clock)
+                     .withIdentity(local.rootId(), local.generation()).start()) {
+            Replay.run(journal.log(), 1, cp.seq(), new RecordApplier(expected), (r, e) -> {
+                throw new AssertionError(r + ": " + e);
+            }, r -> { });
+            List<String> want = TreeDigest.lines(expected);
+            List<String> got = TreeDigest.lines(copy);
+            List<String> missing = new ArrayList<>(want);
+            missing.removeAll(got);
+            List<String> extra = new ArrayList<>(got);
+            extra.removeAll(want);
+            assertEquals(want, got, "the checkpoint " + cp + " lacks " + missing + " and has " + extra);
+        }
+        assertEquals(List.of(first, cp), journal.checkpoints().list());
+    }
+
+    @Test
+    void theFirstCheckpointOfAnExportThatHeldFilesIsAWalkOfItsTree() throws Exception {
+        journal.close();
+        local.close();
+        journal = null;
+        Path dir = Files.createTempDirectory(tmp, "existing");
+        Path export = Files.createDirectories(dir.resolve("export"));
+        Files.createDirectories(export.resolve("old/deep"));
+        Files.writeString(export.resolve("old/deep/file"), "made before the journal");
+        Files.createSymbolicLink(export.resolve("old/link"), Path.of("deep/file"));
+        Files.createLink(export.resolve("old/hard"), export.resolve("old/deep/file"));
+        local = new LocalFileSystem(export, dir.resolve("state"), clock).start();
+        local.setSyncMetadata(false);
+        journal = Journal.open(dir.resolve("journal"), local, LogConfig.DEFAULTS, clock);
+        fs = new RecordingFileSystem(local, journal);
+        assertTrue(!journal.startedEmpty());
+        fs.write(WHO, fs.create(WHO, fs.rootId(), "new", dev.nfsrepl.fs.CreateMode.GUARDED, SetAttr.mode(0644), null), 0,
+                RecordingFileSystemTest.bytes("made after"), dev.nfsrepl.fs.Stability.FILE_SYNC);
+        Checkpoints.Info cp = journal.checkpoints().make(journal, Restore.Progress.NONE);
+        try (LocalFileSystem copy = new LocalFileSystem(cp.tree(), cp.state(), clock)
+                .withIdentity(local.rootId(), local.generation()).start()) {
+            assertEquals(TreeDigest.lines(fs), TreeDigest.lines(copy));
+        }
+        assertEquals(6, cp.objects(), cp.toString()); // old, old/deep, old/deep/file, old/link, old/hard, new
+        // and a restore of what the journal alone could not rebuild
+        Restore.Result r = restore("/old", journal.log().lastSeq(), "/old-again", false);
+        assertEquals(described("/old"), described("/old-again"));
+        assertEquals(cp.seq(), r.checkpoint());
+    }
+
+    @Test
+    void restoresStartFromTheNewestCheckpointOnceRetentionDeletedTheRecordsBeforeIt() throws Exception {
+        open(new LogConfig(64 << 10, 64 << 10, java.time.Duration.ofDays(365), 4 << 10));
+        long root = fs.rootId();
+        List<Long> dirs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            dirs.add(fs.mkdir(WHO, root, "d" + i, SetAttr.NONE));
+        }
+        Random rnd = new Random(9);
+        long early = 0;
+        for (int i = 1; i <= 2000; i++) {
+            try {
+                RandomWorkload.op(fs, WHO, rnd, root, dirs);
+            } catch (FsException e) {
+                // refused
+            }
+            if (i == 500) {
+                early = journal.log().lastSeq();
+            }
+        }
+        Checkpoints.Info cp = journal.checkpoints().make(journal, Restore.Progress.NONE);
+        List<Seen> seen = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            try {
+                RandomWorkload.op(fs, WHO, rnd, root, dirs);
+            } catch (FsException e) {
+                // refused
+            }
+            if (i % 500 == 0) {
+                for (String d : List.of("/", "/d1", "/d3")) {
+                    seen.add(new Seen(d, journal.log().lastSeq(), described(d)));
+                }
+            }
+        }
+        journal.log().applyRetention(cp.seq() + 1);
+        assertTrue(journal.log().firstSeq() > early, "retention deleted the early records: " + journal.log().firstSeq());
+        int k = 0;
+        for (Seen s : seen) {
+            Restore.Result r = restore(s.path(), s.seq(), "/from-checkpoint/" + k++, false);
+            assertEquals(s.described(), described("/from-checkpoint/" + (k - 1)), "restore of " + s.path() + " as of #"
+                    + s.seq() + " from checkpoint #" + cp.seq() + ": " + r);
+        }
+        long tooEarly = early;
+        RestoreException e = assertThrows(RestoreException.class, () -> restore("/d1", tooEarly, "/x", false));
+        assertEquals(RestoreException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("no checkpoint is followed by the records"), e.getMessage());
     }
 
     @Test

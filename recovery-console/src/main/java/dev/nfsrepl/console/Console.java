@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nfsrepl-console", mixinStandardHelpOptions = true, version = "nfsrepl-console 0.1",
         description = "The recovery console of an nfsrepl cluster: asks a node's admin API.",
         subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class, RestoreCommand.class,
-                ReplayCommand.class},
+                ReplayCommand.class, CheckpointCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given, a filter the node refused)",
                 "3:the node cannot be reached", "4:the node refused the token",

@@ -76,9 +76,11 @@ final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             JsonNode c = r.path("copied");
-            out.printf("restored %s as of #%d (%s) into %s: %d directories, %d files (%d bytes), %d symlinks, "
+            long cp = r.path("checkpoint").asLong();
+            out.printf("restored %s as of #%d (%s) into %s, from %s: %d directories, %d files (%d bytes), %d symlinks, "
                             + "%d FIFOs/sockets, %d further hard links%n", path, r.path("seq").asLong(),
-                    r.path("time").asText(), into, c.path("directories").asLong(), c.path("files").asLong(),
+                    r.path("time").asText(), into, cp == 0 ? "the journal's start" : "checkpoint #" + cp,
+                    c.path("directories").asLong(), c.path("files").asLong(),
                     c.path("bytes").asLong(), c.path("symlinks").asLong(), c.path("specials").asLong(),
                     c.path("hardLinks").asLong());
             for (JsonNode p : r.path("problems")) {

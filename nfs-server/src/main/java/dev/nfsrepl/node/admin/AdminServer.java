@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.error.FsException;
+import dev.nfsrepl.journal.Checkpoints;
+import dev.nfsrepl.journal.Journal;
 import dev.nfsrepl.journal.JournalSource;
 import dev.nfsrepl.journal.OpsFilter;
 import dev.nfsrepl.journal.OpsQuery;
@@ -47,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/v1/ops/SEQ}: one record.</li>
  * <li>{@code POST /api/v1/restore}: starts a {@link Restore} job ({@link RestoreBody}); 202 with the job.</li>
  * <li>{@code POST /api/v1/replay}: starts a {@link SelectiveReplay} job (a dry run with {@code dryRun}).</li>
+ * <li>{@code GET /api/v1/checkpoints}: the checkpoints of the export's tree; {@code POST}: a job making one.</li>
  * <li>{@code GET /api/v1/jobs[/ID]}: jobs and their progress ({@link Jobs}).</li>
  * <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
@@ -90,6 +93,22 @@ public final class AdminServer implements Closeable {
             c.routes.get("/api/v1/ops", ctx -> ctx.json(ops(node, ctx)));
             c.routes.post("/api/v1/restore", ctx -> ctx.status(HttpStatus.ACCEPTED).json(restore(node, ctx)));
             c.routes.post("/api/v1/replay", ctx -> ctx.status(HttpStatus.ACCEPTED).json(replay(node, ctx)));
+            c.routes.get("/api/v1/checkpoints", ctx -> ctx.json(checkpoints(node, ctx.queryParam("export"))));
+            c.routes.post("/api/v1/checkpoints", ctx -> {
+                String export = ctx.queryParam("export");
+                Journal j = node.liveJournal(export);
+                if (j == null) {
+                    throw new Refused(HttpStatus.CONFLICT, "this node makes no checkpoints (a backup, or no journal"
+                            + (export == null ? ", or several exports: name one with export=PATH" : "") + ")");
+                }
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("export", export);
+                ctx.status(HttpStatus.ACCEPTED).json(jobs.submit("checkpoint", request, progress -> {
+                    Checkpoints.Info made = j.checkpoints().make(j, progress);
+                    j.checkpoints().prune(j.log().firstSeq(), 1);
+                    return view(made);
+                }).view());
+            });
             c.routes.get("/api/v1/jobs", ctx -> ctx.json(jobs.all().stream().map(Jobs.Job::view).toList()));
             c.routes.get("/api/v1/jobs/{id}", ctx -> {
                 Jobs.Job j = jobs.get(ctx.pathParam("id"));
@@ -220,7 +239,7 @@ public final class AdminServer implements Closeable {
     record RestoreBody(String export, String path, String at, Long atSeq, String into, Boolean force) {
     }
 
-    private Map<String, Object> restore(NodeView node, Context ctx) throws FsException {
+    private Map<String, Object> restore(NodeView node, Context ctx) throws FsException, IOException {
         RestoreBody b;
         try {
             b = ctx.bodyAsClass(RestoreBody.class);
@@ -299,6 +318,26 @@ public final class AdminServer implements Closeable {
         }
         return jobs.submit(dry ? "dry-run" : "replay", new LinkedHashMap<>(b),
                 progress -> SelectiveReplay.view(replay.run(progress))).view();
+    }
+
+    private static List<Map<String, Object>> checkpoints(NodeView node, String export) throws IOException {
+        JournalSource j = journal(node, export);
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Checkpoints.Info i : new Checkpoints(j.dir(), java.time.Clock.systemUTC()).list()) {
+            out.add(view(i));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> view(Checkpoints.Info i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", i.seq());
+        m.put("startSeq", i.startSeq());
+        m.put("time", i.time());
+        m.put("objects", i.objects());
+        m.put("bytes", i.bytes());
+        m.put("dir", i.dir().toString());
+        return m;
     }
 
     private static Refused refused(RestoreException e) {

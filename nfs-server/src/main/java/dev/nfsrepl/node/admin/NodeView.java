@@ -1,6 +1,7 @@
 package dev.nfsrepl.node.admin;
 
 import dev.nfsrepl.fs.FileSystem;
+import dev.nfsrepl.journal.Journal;
 import dev.nfsrepl.journal.JournalSource;
 
 /** What the admin API asks of a node: its status and the tree of an export. */
@@ -26,6 +27,11 @@ public interface NodeView {
      * (restores write through it); null when the node may not change it (a backup's copy).
      */
     default FileSystem recorded(String exportPath) {
+        return null;
+    }
+
+    /** The journal of the export as it is written (to make checkpoints of its tree); null on a backup. */
+    default Journal liveJournal(String exportPath) {
         return null;
     }
 }
