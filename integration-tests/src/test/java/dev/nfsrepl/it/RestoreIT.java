@@ -69,6 +69,12 @@ class RestoreIT {
             c.writeOk(c.createOk(other, "untouched", 0644), 0, "x".getBytes(StandardCharsets.UTF_8));
 
             before = digest(p, "/proj");
+            ConsoleIT.Run point = ConsoleIT.console(env, "restore-point", "before the cleanup");
+            assertEquals(0, point.code(), point.out() + point.err());
+            assertTrue(point.out().matches("restore point 'before the cleanup' at #\\d+ \\(.*\\)\n"), point.out());
+            ConsoleIT.Run again = ConsoleIT.console(env, "restore-point", "before the cleanup");
+            assertEquals(7, again.code(), again.err());
+            assertTrue(again.err().contains("there is a restore point named 'before the cleanup' already"), again.err());
             t1 = Instant.now();
             removeTree(c, root, "proj");
             ItRpcClient.expect(nfs3_prot.NFS3ERR_NOENT, c.lookup(root, "proj").status, "proj is gone");
@@ -82,16 +88,30 @@ class RestoreIT {
         assertTrue(restore.err().contains("copying: 9 steps"), restore.err()); // the last phase, at least
         assertEquals(before, digest(p, "/restored"), "the restored tree equals /proj before its removal");
 
+        ConsoleIT.Run byName = ConsoleIT.console(env, "restore", "--path", "/proj", "--at-point", "before the cleanup",
+                "--into", "/by-name");
+        assertEquals(0, byName.code(), byName.out() + byName.err());
+        assertEquals(before, digest(p, "/by-name"));
+        ConsoleIT.Run points = ConsoleIT.console(env, "restore-point", "--list");
+        assertEquals(0, points.code(), points.err());
+        assertTrue(points.out().matches("#\\d+ +\\S+  before the cleanup\n"), points.out());
+        ConsoleIT.Run noSuchPoint = ConsoleIT.console(env, "restore", "--path", "/proj", "--at-point", "nope",
+                "--into", "/x");
+        assertEquals(6, noSuchPoint.code(), noSuchPoint.err());
+
         // replicated like any change: the backup's whole tree equals the primary's, FileIds included
         long last = p.get("/api/v1/status").get("lastSeq").asLong();
         assertTrue(Await.within(Duration.ofSeconds(60), () -> b.get("/api/v1/status").get("exports").get(0)
                 .get("replica").get("applied").asLong() >= last), "the backup applies #" + last + " within 60 s");
         assertEquals(p.get("/api/v1/digest").get("root").asText(), b.get("/api/v1/digest").get("root").asText());
+        assertEquals("before the cleanup", b.get("/api/v1/restore-points").get(0).get("name").asText(),
+                "the restore point is in the backup's journal too");
 
-        ConsoleIT.Run again = ConsoleIT.console(env, "restore", "--path", "/proj", "--at", t1.toString(), "--into",
+        ConsoleIT.Run notEmpty = ConsoleIT.console(env, "restore", "--path", "/proj", "--at", t1.toString(), "--into",
                 "/restored");
-        assertEquals(7, again.code(), again.err());
-        assertTrue(again.err().contains("/restored is not empty") && again.err().contains("--force"), again.err());
+        assertEquals(7, notEmpty.code(), notEmpty.err());
+        assertTrue(notEmpty.err().contains("/restored is not empty") && notEmpty.err().contains("--force"),
+                notEmpty.err());
         ConsoleIT.Run forced = ConsoleIT.console(env, "restore", "--path", "/proj/docs", "--at", t1.toString(),
                 "--into", "/restored/docs", "--force", "--json");
         assertEquals(0, forced.code(), forced.err());

@@ -182,6 +182,20 @@ public final class Journal implements Closeable {
     }
 
     /**
+     * Appends a named restore point (a MARK record; it changes nothing) and returns once it is on
+     * stable storage (and, in sync mode, on the backups, as any change).
+     */
+    public OpRecord mark(String name) throws IOException {
+        OpRecord r = append(Identity.ROOT, (seq, t) -> new Op.Mark(name));
+        try {
+            sync(r.seq());
+        } finally {
+            done(r.seq());
+        }
+        return r;
+    }
+
+    /**
      * The change that the request of {@code who} (its client and xid) made before this journal
      * was opened, when it is one of the last minutes' namespace changes: a retransmission whose
      * reply was lost to a restart. Null otherwise. See {@link Retransmissions}.

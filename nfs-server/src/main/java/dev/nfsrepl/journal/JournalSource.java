@@ -10,6 +10,32 @@ import java.nio.file.Path;
  */
 public record JournalSource(SegmentLog log, NameSnapshots names, Path dir, JournalIdentity identity) {
 
+    /** The named restore points (MARK records), oldest first: each one's name, seq and time. Reads the whole journal. */
+    public java.util.List<java.util.Map<String, Object>> restorePoints() throws java.io.IOException {
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        query(new OpsFilter(1, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, null, null,
+                java.util.EnumSet.of(dev.nfsrepl.replication.record.OpType.MARK), null, null)).forEach((r, path, to) -> {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("name", ((dev.nfsrepl.replication.record.Op.Mark) r.op()).name());
+                    m.put("seq", r.seq());
+                    m.put("time", RecordView.time(r.timeMicros()));
+                    out.add(m);
+                    return true;
+                });
+        return out;
+    }
+
+    /** The seq of the newest restore point named {@code name}, or null. */
+    public Long restorePoint(String name) throws java.io.IOException {
+        Long seq = null;
+        for (java.util.Map<String, Object> p : restorePoints()) {
+            if (p.get("name").equals(name)) {
+                seq = (Long) p.get("seq");
+            }
+        }
+        return seq;
+    }
+
     /** A query of this journal. */
     public OpsQuery query(OpsFilter filter) {
         return new OpsQuery(log, names, filter);

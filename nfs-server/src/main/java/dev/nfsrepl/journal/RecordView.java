@@ -110,6 +110,7 @@ final class RecordView {
                 m.put("aborted", ((Op.Abort) op).abortedSeq());
                 m.put("status", ((Op.Abort) op).status());
             }
+            case MARK -> m.put("name", ((Op.Mark) op).name());
         }
         return m;
     }

@@ -34,7 +34,7 @@ final class NodeClient {
         return send("GET", path, HttpRequest.BodyPublishers.noBody());
     }
 
-    /** POST {@code body} as JSON to {@code path}: the JSON of a 200 or 202 answer. */
+    /** POST {@code body} as JSON to {@code path}: the JSON of a 200, 201 or 202 answer. */
     JsonNode post(String path, Object body) throws ConsoleException {
         try {
             return send("POST", path, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
@@ -72,7 +72,7 @@ final class NodeClient {
             throw new ConsoleException(code, "node " + base + " refused " + method + " " + path + ": "
                     + (errorOf(r.body()).isEmpty() ? abbreviate(r.body()) : errorOf(r.body())));
         }
-        if (r.statusCode() != 200 && r.statusCode() != 202) {
+        if (r.statusCode() != 200 && r.statusCode() != 201 && r.statusCode() != 202) {
             throw new ConsoleException(Console.BAD_ANSWER, "node " + base + " answered " + method + " " + path
                     + " with HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
         }

@@ -36,6 +36,10 @@ final class RestoreCommand implements Callable<Integer> {
 
         @Option(names = "--at-seq", paramLabel = "N", required = true, description = "As it was after record N.")
         Long atSeq;
+
+        @Option(names = "--at-point", paramLabel = "NAME", required = true, description = "As it was at the restore "
+                + "point NAME (see 'restore-point').")
+        String point;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -67,6 +71,8 @@ final class RestoreCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ConsoleException(Console.USAGE, "--at: " + e.getMessage());
             }
+        } else if (when.point != null) {
+            body.put("point", when.point);
         } else {
             body.put("atSeq", when.atSeq);
         }

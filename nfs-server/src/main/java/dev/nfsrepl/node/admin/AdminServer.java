@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code POST /api/v1/restore}: starts a {@link Restore} job ({@link RestoreBody}); 202 with the job.</li>
  * <li>{@code POST /api/v1/replay}: starts a {@link SelectiveReplay} job (a dry run with {@code dryRun}).</li>
  * <li>{@code GET /api/v1/checkpoints}: the checkpoints of the export's tree; {@code POST}: a job making one.</li>
+ * <li>{@code GET /api/v1/restore-points}: the named restore points; {@code POST}: names the present.</li>
  * <li>{@code GET /api/v1/jobs[/ID]}: jobs and their progress ({@link Jobs}).</li>
  * <li>{@code GET /metrics}: Prometheus text format.</li>
  * </ul>
@@ -109,6 +110,8 @@ public final class AdminServer implements Closeable {
                     return view(made);
                 }).view());
             });
+            c.routes.get("/api/v1/restore-points", ctx -> ctx.json(journal(node, ctx.queryParam("export")).restorePoints()));
+            c.routes.post("/api/v1/restore-points", ctx -> ctx.status(HttpStatus.CREATED).json(restorePoint(node, ctx)));
             c.routes.get("/api/v1/jobs", ctx -> ctx.json(jobs.all().stream().map(Jobs.Job::view).toList()));
             c.routes.get("/api/v1/jobs/{id}", ctx -> {
                 Jobs.Job j = jobs.get(ctx.pathParam("id"));
@@ -236,7 +239,7 @@ public final class AdminServer implements Closeable {
     }
 
     /** The body of {@code POST /api/v1/restore}. */
-    record RestoreBody(String export, String path, String at, Long atSeq, String into, Boolean force) {
+    record RestoreBody(String export, String path, String at, Long atSeq, String point, String into, Boolean force) {
     }
 
     private Map<String, Object> restore(NodeView node, Context ctx) throws FsException, IOException {
@@ -247,8 +250,10 @@ public final class AdminServer implements Closeable {
             throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"path\": \"/P\", \"at\": \"ISO-8601 "
                     + "instant\" or \"atSeq\": N, \"into\": \"/DIR\", \"force\": false, \"export\": \"/PATH\"}");
         }
-        if (b == null || b.path() == null || b.into() == null || (b.at() == null) == (b.atSeq() == null)) {
-            throw new Refused(HttpStatus.BAD_REQUEST, "give path, into, and one of at (an ISO-8601 instant) or atSeq");
+        if (b == null || b.path() == null || b.into() == null
+                || (b.at() == null ? 0 : 1) + (b.atSeq() == null ? 0 : 1) + (b.point() == null ? 0 : 1) != 1) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "give path, into, and one of at (an ISO-8601 instant), atSeq or "
+                    + "point (a restore point's name)");
         }
         Long atMicros = null;
         if (b.at() != null) {
@@ -261,12 +266,19 @@ public final class AdminServer implements Closeable {
             }
         }
         JournalSource j = journal(node, b.export());
+        Long atSeq = b.atSeq();
+        if (b.point() != null) {
+            atSeq = j.restorePoint(b.point());
+            if (atSeq == null) {
+                throw new Refused(HttpStatus.NOT_FOUND, "no restore point named '" + b.point() + "' in the journal");
+            }
+        }
         FileSystem target = node.recorded(b.export());
         if (target == null) {
             throw new Refused(HttpStatus.CONFLICT, "this node's copy is read-only (a backup): restore on the primary");
         }
         Restore restore = new Restore(j, target, java.time.Clock.systemUTC());
-        Restore.Request q = new Restore.Request(b.path(), b.atSeq(), atMicros, b.into(), Boolean.TRUE.equals(b.force()));
+        Restore.Request q = new Restore.Request(b.path(), atSeq, atMicros, b.into(), Boolean.TRUE.equals(b.force()));
         try {
             restore.check(q);
         } catch (RestoreException e) {
@@ -274,7 +286,10 @@ public final class AdminServer implements Closeable {
         }
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("path", b.path());
-        request.put(b.at() != null ? "at" : "atSeq", b.at() != null ? b.at() : b.atSeq());
+        if (b.point() != null) {
+            request.put("point", b.point());
+        }
+        request.put(b.at() != null ? "at" : "atSeq", b.at() != null ? b.at() : atSeq);
         request.put("into", b.into());
         request.put("force", q.force());
         return jobs.submit("restore", request, progress -> restore.run(q, progress)).view();
@@ -318,6 +333,39 @@ public final class AdminServer implements Closeable {
         }
         return jobs.submit(dry ? "dry-run" : "replay", new LinkedHashMap<>(b),
                 progress -> SelectiveReplay.view(replay.run(progress))).view();
+    }
+
+    /** {@code POST /api/v1/restore-points}: JSON {@code {"name": N, "export": P}}; a name is used once. */
+    private static synchronized Map<String, Object> restorePoint(NodeView node, Context ctx) throws IOException {
+        Map<?, ?> b;
+        try {
+            b = ctx.bodyAsClass(Map.class);
+        } catch (RuntimeException e) {
+            b = null;
+        }
+        if (b == null || !(b.get("name") instanceof String name)) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"name\": \"NAME\"}");
+        }
+        String export = b.get("export") instanceof String e ? e : null;
+        Journal j = node.liveJournal(export);
+        if (j == null) {
+            throw new Refused(HttpStatus.CONFLICT, "restore points are made on the primary (this node has no journal "
+                    + "it writes" + (export == null ? ", or several exports: name one" : "") + ")");
+        }
+        if (j.source().restorePoint(name) != null) {
+            throw new Refused(HttpStatus.CONFLICT, "there is a restore point named '" + name + "' already");
+        }
+        dev.nfsrepl.replication.record.OpRecord r;
+        try {
+            r = j.mark(name);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("seq", r.seq());
+        m.put("time", java.time.Instant.ofEpochSecond(0, r.timeMicros() * 1000).toString());
+        return m;
     }
 
     private static List<Map<String, Object>> checkpoints(NodeView node, String export) throws IOException {

@@ -200,6 +200,29 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * MARK: a named restore point (as PostgreSQL's {@code pg_create_restore_point}): the journal up to
+     * this record is the state an administrator named {@code name}. Changes nothing.
+     */
+    record Mark(String name) implements Op {
+        /** The most bytes a name has. */
+        public static final int MAX_NAME_BYTES = 200;
+
+        public Mark {
+            Objects.requireNonNull(name);
+            if (name.isBlank() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES
+                    || name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException("a restore point's name is 1.." + MAX_NAME_BYTES
+                        + " bytes of printable characters, not blank: '" + name + "'");
+            }
+        }
+
+        @Override
+        public OpType type() {
+            return OpType.MARK;
+        }
+    }
+
     /** ABORT: the change of record {@code abortedSeq} failed after it was logged, with NFS status {@code status}. */
     record Abort(long abortedSeq, int status) implements Op {
         @Override

@@ -46,6 +46,7 @@ import net.openhft.chronicle.bytes.Bytes;
  *              | ADOPT   parent:id name:string id objectType:u8 attrs parentMtime:time content:data
  *   ; every name (not a symlink's target) is a name within a directory: not empty, "." or "..", no '/' or NUL
  *              | ABORT   back:sb status:sb              ; abortedSeq = seq - back
+ *              | MARK    name:string                    ; a named restore point (printable, 1..200 bytes)
  * </pre>
  * The segment log frames each body with its length and a CRC32C (see {@code SegmentFormat}).
  *
@@ -245,6 +246,7 @@ public final class OpCodec {
                     out.writeStopBit(seq - a.abortedSeq());
                     out.writeStopBit(Integer.toUnsignedLong(a.status()));
                 }
+                case MARK -> string(((Op.Mark) op).name());
             }
             return ByteBuffer.allocate(0);
         }
@@ -430,6 +432,13 @@ public final class OpCodec {
                         throw new RecordFormatException("ABORT #" + seq + " reaches back " + back);
                     }
                     yield new Op.Abort(seq - back, u32(in.readStopBit()));
+                }
+                case MARK -> {
+                    try {
+                        yield new Op.Mark(string());
+                    } catch (IllegalArgumentException e) {
+                        throw new RecordFormatException("MARK #" + seq + ": " + e.getMessage());
+                    }
                 }
             };
         }

@@ -174,7 +174,7 @@ class OpCodecTest {
                         new Attrs(a.attrs().mode(), a.attrs().uid(), a.attrs().gid(), a.attrs().size(), t - 3_600_000_000_000L,
                                 t - 3_600_000_000_000L), a.content(), t);
             }
-            case COMMIT, ABORT -> op;
+            case COMMIT, ABORT, MARK -> op;
         };
     }
 
@@ -195,6 +195,7 @@ class OpCodecTest {
             case RENAME -> str(((Op.Rename) op).fromName()) + str(((Op.Rename) op).toName());
             case LINK -> str(((Op.Link) op).name());
             case ADOPT -> str(((Op.Adopt) op).name()) + data(((Op.Adopt) op).content().remaining());
+            case MARK -> str(((Op.Mark) op).name());
             case SETATTR, COMMIT, ABORT -> 0;
         };
     }

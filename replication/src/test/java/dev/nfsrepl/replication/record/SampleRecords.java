@@ -40,7 +40,8 @@ public final class SampleRecords {
                 new Op.Commit(BASE + 42),
                 new Op.Adopt(BASE + 1, "dropped-in", BASE + 51, ObjectType.REGULAR,
                         new Attrs(0644, 0, 0, 3, nanos - 1000, nanos - 2000), ByteBuffer.wrap(new byte[] {1, 2, 3}), nanos - 500),
-                new Op.Abort(5, 28));
+                new Op.Abort(5, 28),
+                new Op.Mark("before the upgrade, 2026-11-30 10:00"));
     }
 
     /** Extreme values: ids of other epochs and the top of the range, 255-byte names, max uids. */
