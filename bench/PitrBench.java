@@ -2,7 +2,7 @@
 // `mvn -pl nfs-server -am package -DskipTests`:
 //
 //   java $(grep -v '^#' jvm.options) -cp "nfs-server/target/nfs-server.jar:nfs-server/target/lib/*" \
-//        bench/PitrBench.java DIR [RECORDS] [FILES]      # defaults: 10,000,000 and 20,000
+//        bench/PitrBench.java DIR [RECORDS] [FILES]      # defaults: 10,000,000 (0: no query part) and 20,000
 //
 // 1. Query: writes a journal of RECORDS records over 10 hours (creates of files in 100 directories and
 //    1-byte writes to them, from 20 clients), saves its names snapshots, then asks for one
@@ -47,7 +47,9 @@ public class PitrBench {
         Path base = Path.of(args.length > 0 ? args[0] : Files.createTempDirectory("pitrbench").toString());
         long records = args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L;
         int files = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
-        query(base.resolve("query"), records);
+        if (records > 0) {
+            query(base.resolve("query"), records);
+        }
         restore(base.resolve("restore"), files);
     }
 

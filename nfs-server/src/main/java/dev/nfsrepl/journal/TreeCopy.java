@@ -18,7 +18,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 
 /**
  * Copies a tree from one {@link FileSystem} into another, as the server (root): directories,
@@ -28,6 +34,10 @@ import java.util.function.Consumer;
  * every change is journaled and replicated, and the last one is committed, which makes the journal
  * durable up to it.
  *
+ * <p>Files with a single name are copied by 8 threads per directory (each namespace change waits for
+ * the journal's fsync; concurrent ones share it); a directory's attributes are set once all its
+ * entries are done.
+ *
  * <p>Names are checked as NFS names (no '/', not "." or ".."), and every name is looked up in its
  * directory without following symlinks, so a copy never leaves its target directory.
  */
@@ -35,6 +45,7 @@ public final class TreeCopy {
 
     private static final int CHUNK = 1 << 20;
     private static final int BLOCK = 64 << 10;
+    private static final int WORKERS = 8;
 
     /** What a copy made. */
     public record Counts(long directories, long files, long symlinks, long specials, long hardLinks, long bytes) {
@@ -52,13 +63,14 @@ public final class TreeCopy {
     private final Runnable step;
     private final Map<Long, Long> copiedFiles = new HashMap<>(); // a source file with several names -> its copy
     private long directories;
-    private long files;
+    private final AtomicLong files = new AtomicLong();
     private long symlinks;
     private long specials;
     private long hardLinks;
-    private long bytes;
-    private long lastFile;
-    private boolean ownersRefused;
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile long lastFile;
+    private volatile boolean ownersRefused;
+    private ExecutorService workers;
 
     /**
      * @param force    a target directory that is not empty is merged into: entries of the copy replace
@@ -70,7 +82,11 @@ public final class TreeCopy {
         this.from = from;
         this.to = to;
         this.force = force;
-        this.problems = problems;
+        this.problems = p -> {
+            synchronized (this) {
+                problems.accept(p);
+            }
+        };
         this.step = step;
     }
 
@@ -128,6 +144,18 @@ public final class TreeCopy {
      * making the directories above it that are missing.
      */
     public Counts copy(long source, String into) throws FsException {
+        // files with one name are copied by several threads: each namespace change waits for the journal's
+        // fsync, and concurrent ones share it (group commit)
+        workers = Executors.newFixedThreadPool(WORKERS, new ThreadFactoryBuilder().setNameFormat("nfsrepl-copy-%d")
+                .setDaemon(true).build());
+        try {
+            return copyAll(source, into);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private Counts copyAll(long source, String into) throws FsException {
         long parent = to.rootId();
         String[] names = into.split("/");
         String last = null;
@@ -149,7 +177,7 @@ public final class TreeCopy {
         if (lastFile != 0) {
             to.commit(Identity.ROOT, lastFile); // the journal is durable up to the copy's last change
         }
-        return new Counts(directories, files, symlinks, specials, hardLinks, bytes);
+        return new Counts(directories, files.get(), symlinks, specials, hardLinks, bytes.get());
     }
 
     /** The directory {@code name} in {@code parent}, made (0755) when missing. */
@@ -190,9 +218,9 @@ public final class TreeCopy {
                 copyData(source, id, a.size());
                 setAttrs(id, a);
                 if (a.nlink() > 1) {
-                    copiedFiles.put(source, id);
+                    copiedFiles.put(source, id); // on the directory's own thread: linked files are not parallel
                 }
-                files++;
+                files.incrementAndGet();
                 lastFile = id;
                 step.run();
             }
@@ -247,9 +275,46 @@ public final class TreeCopy {
         }
     }
 
+    /** Copies a directory's entries; its files with a single name in parallel, the rest in order. */
     private void copyDirectory(long source, long dir) throws FsException {
-        for (DirEntry e : entries(from, source)) {
-            copyObject(e.fileId(), from.getattr(e.fileId()), dir, e.name());
+        List<Future<?>> pending = new ArrayList<>();
+        try {
+            for (DirEntry e : entries(from, source)) {
+                Attr a = from.getattr(e.fileId());
+                if (a.type() == FileType.REGULAR && a.nlink() == 1) {
+                    pending.add(workers.submit(() -> {
+                        copyObject(e.fileId(), a, dir, e.name());
+                        return null;
+                    }));
+                } else {
+                    copyObject(e.fileId(), a, dir, e.name());
+                }
+            }
+        } finally {
+            awaitAll(pending);
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> pending) throws FsException {
+        FsException failed = null;
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof FsException fe) {
+                    failed = failed == null ? fe : failed;
+                } else if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                } else {
+                    throw new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.nfsrepl.fs.error.IoErrorException("interrupted while copying");
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -295,7 +360,7 @@ public final class TreeCopy {
                 to.write(Identity.ROOT, id, off + runStart, run.slice(), Stability.UNSTABLE);
             }
             off += n;
-            bytes += n;
+            bytes.addAndGet(n);
         }
     }
 
