@@ -99,6 +99,14 @@ class AdminIT {
             assertTrue(pm.contains("nfsrepl_backup_streaming{backup=\"b1\",export=\"/export\"} 1.0"), pm);
             assertTrue(pm.contains("nfsrepl_backup_diverged{backup=\"b1\",export=\"/export\"} 0.0"), pm);
             assertTrue(pm.contains("nfsrepl_journal_last_seq{export=\"/export\"}"), pm);
+            assertTrue(pm.contains("nfsrepl_journal_records_total{export=\"/export\",type=\"CREATE\"} 20.0"), pm);
+            assertTrue(pm.contains("nfsrepl_journal_records_total{export=\"/export\",type=\"MKDIR\"} 2.0"), pm);
+            long written = 0;
+            for (int i = 0; i < 20; i++) {
+                written += ("content of f" + i).repeat(50 + i).getBytes(StandardCharsets.UTF_8).length;
+            }
+            assertTrue(pm.contains("nfsrepl_journal_written_bytes_total{export=\"/export\"} " + (double) written), pm);
+            assertTrue(pm.contains("nfsrepl_backup_lag_seconds{backup=\"b1\",export=\"/export\"} 0.0"), pm);
             assertTrue(ba.metrics().contains("nfsrepl_replica_diverged{export=\"/export\"} 0.0"), ba.metrics());
 
             // a change behind the backup's back: the digests differ, at /d1 (and the root above it) only,

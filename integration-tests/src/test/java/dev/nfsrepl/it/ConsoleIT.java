@@ -84,6 +84,26 @@ class ConsoleIT {
         assertTrue(backup.out().matches("(?s).*\\n  copy: APPLYING, received #\\d+, applied #\\d+, commit point #\\d+\\n.*"),
                 backup.out());
 
+        // verify: the backup holds the same tree; then a byte changed behind its back is found
+        Map<String, String> env = Map.of("NFSREPL_NODE", p.url(), "NFSREPL_TOKEN", p.token());
+        Run verify = console(env, "verify", "--against", b.url(), "--against-token", b.token());
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        assertTrue(verify.out().startsWith("equal: " + p.url() + " and " + b.url() + " hold the same tree as of #"),
+                verify.out());
+        Path f = tmp.resolve("b/f");
+        java.nio.file.attribute.FileTime mtime = java.nio.file.Files.getLastModifiedTime(f);
+        java.nio.file.Files.writeString(f, "HELLO");
+        java.nio.file.Files.setLastModifiedTime(f, mtime);
+        Run different = console(env, "verify", "--against", b.url(), "--against-token", b.token());
+        assertEquals(10, different.code(), different.out() + different.err());
+        assertTrue(different.out().contains("DIFFERENT") && different.out().endsWith("entries differ:\n  /\n"),
+                different.out());
+        Run spill = console(env, "spill");
+        assertEquals(0, spill.code(), spill.err());
+        assertTrue(spill.out().matches("(?s)export /export\n.*\n  b1 +STREAMING +0 +0\\.0s +no +0  \n"), spill.out());
+        Run spillOnBackup = console(Map.of(), "--node", b.url(), "--token", b.token(), "spill");
+        assertEquals(7, spillOnBackup.code(), spillOnBackup.err());
+
         Run wrongToken = console(Map.of(), "--node", p.url(), "--token", "not-the-token", "status");
         assertEquals(4, wrongToken.code(), wrongToken.err());
         assertTrue(wrongToken.err().contains("node " + p.url() + " refused the token (HTTP 401"), wrongToken.err());

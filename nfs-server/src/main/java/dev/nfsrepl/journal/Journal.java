@@ -5,12 +5,13 @@ import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.log.LogConfig;
+import dev.nfsrepl.replication.log.LogCursor;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
-import dev.nfsrepl.replication.log.LogCursor;
 import dev.nfsrepl.replication.record.ObjectType;
 import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
+import dev.nfsrepl.replication.record.OpType;
 import dev.nfsrepl.replication.record.Origin;
 import dev.nfsrepl.replication.ship.CommitPoint;
 import java.io.Closeable;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,8 @@ public final class Journal implements Closeable {
     private final Path dir;
     private final NameSnapshots names;
     private final Checkpoints checkpoints;
+    private final Map<OpType, LongAdder> appended = new java.util.EnumMap<>(OpType.class);
+    private final LongAdder written = new LongAdder();
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -77,6 +81,9 @@ public final class Journal implements Closeable {
         this.appliedFile = dir.resolve("applied");
         this.names = NameSnapshots.of(dir, fs.rootId());
         this.checkpoints = new Checkpoints(dir, Clock.systemUTC());
+        for (OpType t : OpType.values()) {
+            appended.put(t, new LongAdder());
+        }
         this.dir = dir;
     }
 
@@ -171,6 +178,7 @@ public final class Journal implements Closeable {
                 return o;
             });
             replication.appended(r);
+            counted(r);
             return r;
         } catch (IOException | RuntimeException e) {
             if (opOf[0] != null) { // registered, then not written: the seq will be given again
@@ -179,6 +187,29 @@ public final class Journal implements Closeable {
             }
             throw e;
         }
+    }
+
+    private void counted(OpRecord r) {
+        appended.get(r.type()).increment();
+        if (r.op() instanceof Op.Write w) {
+            written.add(w.data().remaining());
+        }
+    }
+
+    /** Records appended since the journal was opened, by type (those with none left out). */
+    public Map<String, Long> recordsByType() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        appended.forEach((t, n) -> {
+            if (n.sum() > 0) {
+                m.put(t.name(), n.sum());
+            }
+        });
+        return m;
+    }
+
+    /** Bytes of WRITE records appended since the journal was opened. */
+    public long bytesWritten() {
+        return written.sum();
     }
 
     /**
@@ -265,6 +296,7 @@ public final class Journal implements Closeable {
     public void abort(OpRecord r, int status) throws IOException {
         OpRecord a = log.append(fs.epoch(), r.origin(), new Op.Abort(r.seq(), status));
         replication.appended(a);
+        counted(a);
         log.sync(a.seq());
     }
 

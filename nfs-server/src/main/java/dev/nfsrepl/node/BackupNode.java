@@ -126,7 +126,7 @@ final class BackupNode implements Closeable, NodeView {
         String path = exportPath();
         int epoch = fs == null ? 0 : fs.epoch();
         NodeStatus.Export e = new NodeStatus.Export(path, config.export().toString(), epoch, at.durable(),
-                at.applied(), store.journalBytes(), null, new NodeStatus.Replica(state, at.durable(), at.applied(),
+                at.applied(), store.journalBytes(), null, 0, null, new NodeStatus.Replica(state, at.durable(), at.applied(),
                 rx == null ? 0 : rx.commitPoint(), diverged));
         return new NodeStatus(name, "backup", epoch, at.durable(), List.of(e));
     }

@@ -7,8 +7,14 @@ import dev.nfsrepl.journal.JournalSource;
 import dev.nfsrepl.nfs.ExportedFs;
 import dev.nfsrepl.node.admin.NodeStatus;
 import dev.nfsrepl.node.admin.NodeView;
+import dev.nfsrepl.replication.log.LogCursor;
+import dev.nfsrepl.replication.record.OpRecord;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A primary (or a node without backups) as the admin API sees it: its exports, journals and backups. */
 final class PrimaryView implements NodeView {
@@ -33,16 +39,31 @@ final class PrimaryView implements NodeView {
             List<NodeStatus.Backup> backups = new ArrayList<>();
             for (PrimaryReplication r : replications) {
                 if (r.journal() == j) {
-                    r.group().status().forEach(s -> backups.add(NodeStatus.Backup.of(s, last)));
+                    r.group().status().forEach(s -> backups.add(NodeStatus.Backup.of(s, last, lagSeconds(j, s.acked()))));
                 }
             }
             exports.add(new NodeStatus.Export(e.export().pseudoPath(), e.export().localDir().toString(),
                     tree == null ? 0 : tree.epoch(), last, j == null ? 0 : j.appliedPoint(),
-                    j == null ? 0 : j.log().bytes(), backups, null));
+                    j == null ? 0 : j.log().bytes(), j == null ? Map.of() : j.recordsByType(),
+                    j == null ? 0 : j.bytesWritten(), backups, null));
         }
         NodeStatus.Export first = exports.isEmpty() ? null : exports.get(0);
         return new NodeStatus(name, "primary", first == null ? 0 : first.epoch(), first == null ? 0 : first.lastSeq(),
                 exports);
+    }
+
+    /** How old the oldest record after {@code acked} is, in seconds (0 when there is none). */
+    private static double lagSeconds(Journal j, long acked) {
+        if (acked >= j.log().lastSeq()) {
+            return 0;
+        }
+        try (LogCursor c = j.log().readFromSeq(acked + 1)) {
+            OpRecord r = c.next();
+            return r == null ? 0 : Math.max(0, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
+                    - r.timeMicros()) / 1e6;
+        } catch (IOException e) {
+            return Double.NaN; // retention deleted it meanwhile, or it cannot be read: unknown
+        }
     }
 
     @Override

@@ -19,20 +19,22 @@ import picocli.CommandLine.Spec;
  * {@value #BAD_ANSWER} the node answered something unexpected; {@value #NOT_FOUND} no such record,
  * path or export; {@value #CONFLICT} the node refused the request as it stands (a restore into a
  * directory that is not empty, without --force); {@value #JOB_FAILED} a job the node ran failed;
- * {@value #SOME_FAILED} a replay ran but some operations failed (each one's result says why). A
+ * {@value #SOME_FAILED} a replay ran but some operations failed (each one's result says why);
+ * {@value #DIFFERENT} verify found the trees different (or the other node not caught up). A
  * filter the node cannot use (a bad glob, say) is a usage error.
  */
 @Command(name = "nfsrepl-console", mixinStandardHelpOptions = true, version = "nfsrepl-console 0.1",
         description = "The recovery console of an nfsrepl cluster: asks a node's admin API.",
         subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class, RestoreCommand.class,
                 ReplayCommand.class, CheckpointCommand.class,
-                RestorePointCommand.class},
+                RestorePointCommand.class, VerifyCommand.class, SpillCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given, a filter the node refused)",
                 "3:the node cannot be reached", "4:the node refused the token",
                 "5:the node answered something unexpected", "6:no such record, path or export",
                 "7:refused as it stands (a restore into a directory that is not empty, without --force)",
-                "8:the job failed on the node", "9:a replay ran, but some operations failed (see each one's result)"})
+                "8:the job failed on the node", "9:a replay ran, but some operations failed (see each one's result)",
+                "10:verify: the nodes' trees differ (or the other node did not catch up)"})
 public final class Console implements Callable<Integer> {
 
     static final int OK = 0;
@@ -44,6 +46,7 @@ public final class Console implements Callable<Integer> {
     static final int CONFLICT = 7;
     static final int JOB_FAILED = 8;
     static final int SOME_FAILED = 9;
+    static final int DIFFERENT = 10;
 
     @Option(names = "--node", paramLabel = "URL", description = "The node's admin API, e.g. http://127.0.0.1:8080 "
             + "(default: $NFSREPL_NODE).")
@@ -67,6 +70,11 @@ public final class Console implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
         return USAGE;
+    }
+
+    /** The token the options or the environment give (for another node of the same cluster). */
+    String token() {
+        return token != null ? token : env.get("NFSREPL_TOKEN");
     }
 
     /** The node the options or the environment name. */

@@ -2,6 +2,7 @@ package dev.nfsrepl.node.admin;
 
 import dev.nfsrepl.replication.ship.BackupLink;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code GET /api/v1/status} returns (as JSON, these names): the node, its role, and per
@@ -13,20 +14,26 @@ public record NodeStatus(String node, String role, int epoch, long lastSeq, List
     /**
      * One export. {@code lastSeq}: the newest record of its journal (a backup: the newest it
      * received); {@code appliedSeq}: the journal's applied point (checkpointed) on a primary, the
-     * newest record applied on a backup. {@code backups} for a primary, {@code replica} for a backup.
+     * newest record applied on a backup. {@code recordsByType} and {@code bytesWritten} (WRITE data):
+ * what the journal took since the node started (a primary). {@code backups} for a primary,
+ * {@code replica} for a backup.
      */
     public record Export(String path, String dir, int epoch, long lastSeq, long appliedSeq, long journalBytes,
-                         List<Backup> backups, Replica replica) {
+                         Map<String, Long> recordsByType, long bytesWritten, List<Backup> backups, Replica replica) {
     }
 
-    /** A primary's view of one backup (see {@link BackupLink.Status}); {@code lagRecords} = lastSeq − acked. */
+    /**
+     * A primary's view of one backup (see {@link BackupLink.Status}); {@code lagRecords} = lastSeq −
+     * acked; {@code lagSeconds}: how old the oldest record the backup does not hold is (0 when none).
+     */
     public record Backup(String name, String address, String state, long acked, long applied, long lagRecords,
-                         boolean spilling, long spillBytes, boolean needsResync, boolean diverged, String why) {
+                         double lagSeconds, boolean spilling, long spillBytes, boolean needsResync, boolean diverged,
+                         String why) {
 
-        public static Backup of(BackupLink.Status s, long lastSeq) {
+        public static Backup of(BackupLink.Status s, long lastSeq, double lagSeconds) {
             return new Backup(s.name(), s.address(), s.state().name(), s.acked(), s.applied(),
-                    Math.max(0, lastSeq - s.acked()), s.spilling(), s.spillBytes(), s.needsResync(), s.diverged(),
-                    s.why());
+                    Math.max(0, lastSeq - s.acked()), lagSeconds, s.spilling(), s.spillBytes(), s.needsResync(),
+                    s.diverged(), s.why());
         }
     }
 
