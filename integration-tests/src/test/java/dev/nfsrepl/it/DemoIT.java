@@ -75,6 +75,10 @@ class DemoIT {
             assertEquals("backup-1", status.get("exports").get(0).get("backups").get(0).get("name").asText());
             assertEquals("backup", new AdminClient(env.get("NODE1_ADMIN_URL"), env.get("NFSREPL_TOKEN"))
                     .get("/api/v1/status").get("role").asText());
+            // as the README says: source it, run the console
+            String console = ItCommands.runOk(Duration.ofMinutes(3), "bash", "-c", ". '" + envFile + "' && '"
+                    + repository().resolve("nfsrepl-console") + "' status --json");
+            assertTrue(console.contains("\"role\" : \"primary\""), console);
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(envFile)), "demo.env holds the admin token");
             try (ItRpcClient m = ItRpcClient.mount(bMount); ItRpcClient c = ItRpcClient.nfs(bNfs)) {

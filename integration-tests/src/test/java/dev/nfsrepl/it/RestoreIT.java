@@ -133,7 +133,7 @@ class RestoreIT {
         // a checkpoint, and a restore that starts from it
         ConsoleIT.Run checkpoint = ConsoleIT.console(env, "checkpoint");
         assertEquals(0, checkpoint.code(), checkpoint.out() + checkpoint.err());
-        assertTrue(checkpoint.out().matches("checkpoint as of #\\d+ \\(copy began at #\\d+, .*\\): \\d+ objects, "
+        assertTrue(checkpoint.out().matches("checkpoint as of #\\d+ \\(made .* from the journal from its start\\): \\d+ objects, "
                 + "\\d+ bytes, in .*/checkpoints/\\d{20}\n"), checkpoint.out());
         ConsoleIT.Run list = ConsoleIT.console(env, "checkpoint", "--list", "--json");
         assertEquals(0, list.code(), list.err());

@@ -63,8 +63,12 @@ public final class Checkpoints {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final String PROPERTIES = "checkpoint.properties";
 
-    /** A checkpoint: the tree as of record {@code seq}. */
-    public record Info(long seq, long startSeq, String time, long objects, long bytes, Path dir) {
+    /**
+     * A checkpoint: the tree as of record {@code seq}, made from {@code madeFrom} (the checkpoint of
+     * {@code startSeq} and the records after it, the journal from its start, or a walk of the live
+     * tree that began at {@code startSeq}).
+     */
+    public record Info(long seq, long startSeq, String time, long objects, long bytes, String madeFrom, Path dir) {
         public Path tree() {
             return dir.resolve("tree");
         }
@@ -352,7 +356,7 @@ public final class Checkpoints {
         try {
             return new Info(Long.parseLong(props.getProperty("seq")), Long.parseLong(props.getProperty("startSeq")),
                     props.getProperty("time"), Long.parseLong(props.getProperty("objects", "0")),
-                    Long.parseLong(props.getProperty("bytes", "0")), p);
+                    Long.parseLong(props.getProperty("bytes", "0")), props.getProperty("madeFrom", "?"), p);
         } catch (NumberFormatException | NullPointerException e) {
             throw new IOException(p.resolve(PROPERTIES) + ": malformed (want seq= and startSeq=)", e);
         }

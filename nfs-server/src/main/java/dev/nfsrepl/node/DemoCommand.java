@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  *   NODEk_ADMIN_URL              ; http://127.0.0.1:PORT, the node's admin API
  *   NODEk_LOG NODEk_PID
  *   NODEk_CMD                    ; the command that starts node k again
- *   NFSREPL_NODE NFSREPL_TOKEN   ; the primary's admin API and the token (what the console reads)
+ *   NFSREPL_NODE NFSREPL_TOKEN   ; the primary's admin API and the token (what the console reads),
+ *                                ; then the line: export NFSREPL_NODE NFSREPL_TOKEN
  * </pre>
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -173,6 +174,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         line(sb, "NFSREPL_NODE", nodes.get(0).adminUrl());
         line(sb, "NFSREPL_TOKEN", token);
+        sb.append("export NFSREPL_NODE NFSREPL_TOKEN\n"); // for the console, a program '. demo.env' does not run itself
         return sb.toString();
     }
 

@@ -26,7 +26,7 @@ final class CheckpointCommand implements Callable<Integer> {
     @Option(names = "--export", paramLabel = "PATH", description = "The export; needed when the node serves several.")
     String export;
 
-    @Option(names = "--json", description = "JSON: the checkpoint made (seq, startSeq, time, objects, bytes, dir), "
+    @Option(names = "--json", description = "JSON: the checkpoint made (seq, startSeq, time, objects, bytes, madeFrom, dir), "
             + "or with --list all of them.")
     boolean json;
 
@@ -50,8 +50,8 @@ final class CheckpointCommand implements Callable<Integer> {
         }
         JsonNode c = JobWatch.run(node, query, java.util.Map.of(), spec.commandLine(), json, "checkpoint");
         if (!json) {
-            out.printf("checkpoint as of #%d (copy began at #%d, %s): %d objects, %d bytes, in %s%n",
-                    c.path("seq").asLong(), c.path("startSeq").asLong(), c.path("time").asText(),
+            out.printf("checkpoint as of #%d (made %s from the %s): %d objects, %d bytes, in %s%n",
+                    c.path("seq").asLong(), c.path("time").asText(), c.path("madeFrom").asText(),
                     c.path("objects").asLong(), c.path("bytes").asLong(), c.path("dir").asText());
         }
         return Console.OK;

@@ -384,6 +384,7 @@ public final class AdminServer implements Closeable {
         m.put("time", i.time());
         m.put("objects", i.objects());
         m.put("bytes", i.bytes());
+        m.put("madeFrom", i.madeFrom());
         m.put("dir", i.dir().toString());
         return m;
     }
