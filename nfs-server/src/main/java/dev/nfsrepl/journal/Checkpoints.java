@@ -283,26 +283,16 @@ public final class Checkpoints {
 
     /** Adds the objects below {@code dir} and their sizes (regular files) to {@code counts}. */
     private static long[] count(LocalFileSystem fs, long dir, long[] counts) throws FsException {
-        long cookie = 0;
-        while (true) {
-            dev.nfsrepl.fs.DirPage page = fs.readdir(dev.nfsrepl.fs.Identity.ROOT, dir, cookie, 512, true);
-            for (dev.nfsrepl.fs.DirEntry e : page.entries()) {
-                cookie = e.cookie();
-                if (e.name().equals(".") || e.name().equals("..")) {
-                    continue;
-                }
-                dev.nfsrepl.fs.Attr a = fs.getattr(e.fileId());
-                counts[0]++;
-                if (a.type() == dev.nfsrepl.fs.FileType.REGULAR) {
-                    counts[1] += a.size();
-                } else if (a.type() == dev.nfsrepl.fs.FileType.DIRECTORY) {
-                    count(fs, e.fileId(), counts);
-                }
-            }
-            if (page.eof()) {
-                return counts;
+        for (dev.nfsrepl.fs.DirEntry e : TreeCopy.entries(fs, dir)) {
+            dev.nfsrepl.fs.Attr a = fs.getattr(e.fileId());
+            counts[0]++;
+            if (a.type() == dev.nfsrepl.fs.FileType.REGULAR) {
+                counts[1] += a.size();
+            } else if (a.type() == dev.nfsrepl.fs.FileType.DIRECTORY) {
+                count(fs, e.fileId(), counts);
             }
         }
+        return counts;
     }
 
     /** Waits until every record up to {@code seq} was applied or aborted (changes in progress end in milliseconds). */

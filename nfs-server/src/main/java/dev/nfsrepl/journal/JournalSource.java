@@ -13,8 +13,8 @@ public record JournalSource(SegmentLog log, NameSnapshots names, Path dir, Journ
     /** The named restore points (MARK records), oldest first: each one's name, seq and time. Reads the whole journal. */
     public java.util.List<java.util.Map<String, Object>> restorePoints() throws java.io.IOException {
         java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
-        query(new OpsFilter(1, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, null, null,
-                java.util.EnumSet.of(dev.nfsrepl.replication.record.OpType.MARK), null, null)).forEach((r, path, to) -> {
+        query(OpsFilter.ALL.withOps(java.util.EnumSet.of(dev.nfsrepl.replication.record.OpType.MARK)))
+                .forEach((r, path, to) -> {
                     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
                     m.put("name", ((dev.nfsrepl.replication.record.Op.Mark) r.op()).name());
                     m.put("seq", r.seq());

@@ -45,6 +45,16 @@ public record OpsFilter(long fromSeq, long toSeq, long fromMicros, long toMicros
         ops = ops == null || ops.isEmpty() ? null : EnumSet.copyOf(ops);
     }
 
+    /** This filter, for the records from {@code from} to {@code to}. */
+    public OpsFilter withSeqs(long from, long to) {
+        return new OpsFilter(from, to, fromMicros, toMicros, path, glob, ops, uid, client);
+    }
+
+    /** This filter, for records of these types. */
+    public OpsFilter withOps(Set<OpType> types) {
+        return new OpsFilter(fromSeq, toSeq, fromMicros, toMicros, path, glob, types, uid, client);
+    }
+
     /** The path filter must be resolved for every record (else only for those that match the rest). */
     boolean needsPaths() {
         return path != null || glob != null;

@@ -57,6 +57,7 @@ public final class ReplicaStore implements Replica, Closeable {
     private final Serving serving;
     private LocalFileSystem fs;
     private SegmentLog log;
+    private JournalIdentity identity; // of the receive journal, once open
     private Receiver receiver;
     private long appliedPoint;
     private Staging staging; // a full resync in progress
@@ -122,7 +123,7 @@ public final class ReplicaStore implements Replica, Closeable {
                         + " generation " + Integer.toHexString(tree.generation()) + "; the primary replicates " + hello
                         + " (give the backup an empty directory)");
             }
-            JournalIdentity.ensure(dir, tree.rootId(), tree.generation(), tree.root());
+            identity = JournalIdentity.ensure(dir, tree.rootId(), tree.generation(), tree.root());
             tree.setSyncMetadata(false); // the receive journal holds every change; checkpoints flush the tree
             log = SegmentLog.open(dir.resolve("log"), LogKind.RECEIVED, logConfig, clock);
             appliedPoint = SeqFile.read(dir.resolve("applied"), 0);
@@ -424,14 +425,7 @@ public final class ReplicaStore implements Replica, Closeable {
 
     /** The receive journal, for queries; null before the first contact with the primary. */
     public synchronized JournalSource journal() {
-        if (log == null) {
-            return null;
-        }
-        try {
-            return new JournalSource(log, NameSnapshots.of(dir, fs.rootId()), dir, JournalIdentity.read(dir));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return log == null ? null : new JournalSource(log, NameSnapshots.of(dir, fs.rootId()), dir, identity);
     }
 
     /** Saves the names known at each new segment's start of the receive journal (see {@link NameSnapshots}). */

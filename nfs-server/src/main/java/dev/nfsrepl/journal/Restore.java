@@ -3,7 +3,6 @@ package dev.nfsrepl.journal;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import dev.nfsrepl.fs.DirEntry;
-import dev.nfsrepl.fs.DirPage;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.FileType;
 import dev.nfsrepl.fs.Identity;
@@ -215,23 +214,12 @@ public final class Restore {
 
     /** Learns every name of a checkpoint's tree. */
     private static void learnNames(LocalFileSystem cp, long dir, Namespace ns, Progress progress) throws FsException {
-        long cookie = 0;
-        while (true) {
-            DirPage page = cp.readdir(Identity.ROOT, dir, cookie, 512, true);
-            for (DirEntry e : page.entries()) {
-                cookie = e.cookie();
-                if (e.name().equals(".") || e.name().equals("..")) {
-                    continue;
-                }
-                boolean isDir = cp.getattr(e.fileId()).type() == FileType.DIRECTORY;
-                ns.learn(dir, e.name(), e.fileId(), isDir);
-                progress.step();
-                if (isDir) {
-                    learnNames(cp, e.fileId(), ns, progress);
-                }
-            }
-            if (page.eof()) {
-                return;
+        for (DirEntry e : TreeCopy.entries(cp, dir)) {
+            boolean isDir = cp.getattr(e.fileId()).type() == FileType.DIRECTORY;
+            ns.learn(dir, e.name(), e.fileId(), isDir);
+            progress.step();
+            if (isDir) {
+                learnNames(cp, e.fileId(), ns, progress);
             }
         }
     }

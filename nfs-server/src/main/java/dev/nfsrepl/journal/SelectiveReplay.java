@@ -88,8 +88,7 @@ public final class SelectiveReplay {
     public Result run(Restore.Progress progress) throws IOException {
         // the records the replay itself writes are not replayed again
         long last = Math.min(filter.toSeq(), source.log().lastSeq());
-        OpsFilter f = new OpsFilter(filter.fromSeq(), last, filter.fromMicros(), filter.toMicros(), filter.path(),
-                filter.glob(), filter.ops(), filter.uid(), filter.client());
+        OpsFilter f = filter.withSeqs(filter.fromSeq(), last);
         Set<Long> aborted = Replay.aborted(source.log(), Math.max(1, filter.fromSeq()));
         progress.phase(dryRun ? "planning" : "replaying", Math.max(0, last - Math.max(filter.fromSeq(),
                 source.log().firstSeq()) + 1));

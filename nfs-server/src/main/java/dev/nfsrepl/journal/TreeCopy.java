@@ -318,7 +318,8 @@ public final class TreeCopy {
         }
     }
 
-    private static List<DirEntry> entries(FileSystem fs, long dir) throws FsException {
+    /** The entries of {@code dir}, without "." and "..". */
+    static List<DirEntry> entries(FileSystem fs, long dir) throws FsException {
         List<DirEntry> all = new ArrayList<>();
         long cookie = 0;
         while (true) {

@@ -242,8 +242,7 @@ class OpsQueryTest {
         Long next = 1L;
         int pages = 0;
         while (next != null) {
-            OpsQuery.Page p = new OpsQuery(log, names, new OpsFilter(next, f.toSeq(), f.fromMicros(), f.toMicros(),
-                    f.path(), f.glob(), f.ops(), f.uid(), f.client())).run(997);
+            OpsQuery.Page p = new OpsQuery(log, names, f.withSeqs(next, f.toSeq())).run(997);
             joined.addAll(seqs(p));
             next = p.next();
             pages++;

@@ -229,8 +229,7 @@ public final class AdminServer implements Closeable {
         } catch (NumberFormatException e) {
             throw new Refused(HttpStatus.BAD_REQUEST, "not a record number: " + ctx.pathParam("seq"));
         }
-        OpsQuery.Page page = j.query(new OpsFilter(seq, seq, Long.MIN_VALUE, Long.MAX_VALUE, null, null, null, null,
-                null)).run(1);
+        OpsQuery.Page page = j.query(OpsFilter.ALL.withSeqs(seq, seq)).run(1);
         if (page.records().isEmpty()) {
             throw new Refused(HttpStatus.NOT_FOUND, "no record #" + seq + " in the journal (it holds #"
                     + j.log().firstSeq() + "..#" + j.log().lastSeq() + ")");
