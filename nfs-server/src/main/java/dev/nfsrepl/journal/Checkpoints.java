@@ -232,53 +232,60 @@ public final class Checkpoints {
 
     /**
      * The first checkpoint of a journal that cannot rebuild the tree alone (it began on an export
-     * that held files): a walk of the live tree from S, then the records S+1..E. Exact when nothing
-     * changes during the walk; under changes, a rename over an existing name or a hard link whose
-     * first name goes while the walk runs can leave the copy off (the same limit as a backup's full
-     * resync; see the issue note). Later checkpoints are made from this one and the journal.
+     * that held files): a walk of the live tree gives its names exactly as of a record S and its
+     * contents and attributes at least as new ({@link TreeWalk}); the records after S up to E, the
+     * last one when the walk ended, then make it the tree as of E. Later checkpoints are made from
+     * this one and the journal.
      *
      * @return {S, E}
      */
     private long[] walkLiveTree(Journal journal, LocalFileSystem copy, Restore.Progress progress) throws IOException {
-        long start = journal.settled().upTo();
+        int epoch = Math.max(1, journal.tree().epoch());
+        progress.phase("copying the tree", 0);
+        long start = copyTree(journal, copy, epoch, progress);
+        long end = journal.log().lastSeq();
+        journal.awaitSettled(end);
+        progress.phase("applying the records written meanwhile", end - start);
+        Replay.Result r = Replay.run(journal.log(), start + 1, end, Replay.aborted(journal.log(), start + 1), x -> x,
+                false, new RecordApplier(copy), (x, e) -> {
+                    throw new IOException("record " + x + " fails on the walked copy: " + e.getMessage(), e);
+                }, x -> progress.step());
+        if (r.superseded() > 0) {
+            throw new IOException(r.superseded() + " records after #" + start + " did not apply to the walked copy");
+        }
+        return new long[] {start, end};
+    }
+
+    /** Copies the live tree of {@code journal} into {@code copy}; returns the record its names are exact as of. */
+    private static long copyTree(Journal journal, LocalFileSystem copy, int epoch, Restore.Progress progress)
+            throws IOException {
         RecordApplier applier = new RecordApplier(copy);
         Set<Long> directories = new HashSet<>();
         directories.add(copy.rootId());
         long[] n = {0};
-        int epoch = Math.max(1, journal.tree().epoch());
-        progress.phase("copying the tree", 0);
-        TreeWalk.run(journal.tree(), Map.of(), op -> {
+        long asOf = TreeWalk.live(journal, Map.of(), op -> {
             if (op instanceof Op.Mkdir m) {
                 directories.add(m.id());
             }
+            OpRecord r = new OpRecord(++n[0], epoch, 0, Origin.SERVER, op);
             try {
-                applier.observe(new OpRecord(++n[0], epoch, 0, Origin.SERVER, op));
+                if (applier.apply(r, true) == RecordApplier.Outcome.SUPERSEDED) {
+                    throw new IOException("copying the live tree: " + op + " did not apply");
+                }
             } catch (FsException e) {
-                // the live tree changed under the walk: the records applied afterwards say what it became
+                throw new IOException("copying the live tree: " + op + " failed: " + e.getMessage(), e);
             }
             progress.step();
-        }, each -> {
-            try (LogCursor c = journal.log().readFromSeq(start + 1)) {
-                for (OpRecord r; (r = c.next()) != null; ) {
-                    each.accept(r.op());
-                }
-            }
-        });
-        byte[] stamp = new AppliedSet(start, new long[0]).encode();
+        }).asOf();
+        byte[] stamp = new AppliedSet(asOf, new long[0]).encode();
         for (long d : directories) {
             try {
                 copy.finishDirectory(d, stamp, null);
             } catch (FsException e) {
-                // overtaken: not there
+                throw new IOException("stamping a directory of " + copy.root() + ": " + e.getMessage(), e);
             }
         }
-        // every change the walk saw was made by a record appended before it ended (records come first)
-        long end = journal.log().lastSeq();
-        awaitSettled(journal, end);
-        progress.phase("applying the records written meanwhile", end - start);
-        Replay.run(journal.log(), start + 1, end, Replay.aborted(journal.log(), start + 1), r -> r, false,
-                new RecordApplier(copy), (r, e) -> { }, r -> progress.step()); // overtaken by the walk: mended later
-        return new long[] {start, end};
+        return asOf;
     }
 
     /** Adds the objects below {@code dir} and their sizes (regular files) to {@code counts}. */
@@ -293,22 +300,6 @@ public final class Checkpoints {
             }
         }
         return counts;
-    }
-
-    /** Waits until every record up to {@code seq} was applied or aborted (changes in progress end in milliseconds). */
-    private static void awaitSettled(Journal journal, long seq) throws IOException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-        while (journal.settled().upTo() < seq) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("records up to #" + seq + " are still not applied after a minute");
-            }
-            try {
-                Thread.sleep(1); // a change in flight: it ends when its fsync and its apply do
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting for #" + seq);
-            }
-        }
     }
 
     /**

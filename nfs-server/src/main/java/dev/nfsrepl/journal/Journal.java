@@ -73,6 +73,7 @@ public final class Journal implements Closeable {
     private final Checkpoints checkpoints;
     private final Map<OpType, LongAdder> appended = new java.util.EnumMap<>(OpType.class);
     private final LongAdder written = new LongAdder();
+    private final OperationLocks locks = new OperationLocks();
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -145,6 +146,63 @@ public final class Journal implements Closeable {
         Long oldest = inFlight.ceiling(Long.MIN_VALUE);
         long needs = log.lastSeq();
         return new CommitPoint.Offer(oldest == null ? last : Math.min(last, oldest - 1), needs);
+    }
+
+    /** The locks changes of this journal's tree hold from their checks to the end of their apply. */
+    OperationLocks locks() {
+        return locks;
+    }
+
+    /** Waits until every record up to {@code seq} was applied or aborted (changes in flight end in milliseconds). */
+    void awaitSettled(long seq) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (settled().upTo() < seq) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(log.dir() + ": records up to #" + seq + " are still not applied after a minute");
+            }
+            try {
+                Thread.sleep(1); // a change in flight: it ends when its fsync and its apply do
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for #" + seq);
+            }
+        }
+    }
+
+    /** This journal as a walk of its live tree needs it ({@link LiveNamespace}). */
+    LiveNamespace.Changes changes() {
+        return new LiveNamespace.Changes() {
+            @Override
+            public LiveNamespace.Paused pause(long dir) {
+                OperationLocks.Held h = locks.hold(new OperationLocks.Want().exclusive(dir));
+                return h::close;
+            }
+
+            @Override
+            public long lastSeq() {
+                return log.lastSeq();
+            }
+
+            @Override
+            public void awaitSettled(long seq) throws IOException {
+                Journal.this.awaitSettled(seq);
+            }
+
+            @Override
+            public void forEach(long after, long upTo, java.util.function.Consumer<OpRecord> each) throws IOException {
+                if (upTo <= after) {
+                    return;
+                }
+                java.util.Set<Long> aborted = Replay.aborted(log, after + 1);
+                try (LogCursor c = log.readFromSeq(after + 1)) {
+                    for (OpRecord r; (r = c.next()) != null && r.seq() <= upTo; ) {
+                        if (!aborted.contains(r.seq())) {
+                            each.accept(r);
+                        }
+                    }
+                }
+            }
+        };
     }
 
     public long appliedPoint() {

@@ -77,13 +77,14 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
 
     private final LocalFileSystem local;
     private final Journal journal;
-    private final OperationLocks locks = new OperationLocks();
+    private final OperationLocks locks;
     private final ReentrantLock directoryRenames = new ReentrantLock();
 
     public RecordingFileSystem(LocalFileSystem local, Journal journal) {
         super(local);
         this.local = local;
         this.journal = journal;
+        this.locks = journal.locks(); // shared with the walks that read the tree's names (LiveNamespace)
         local.setAdopter(this::adopt);
     }
 

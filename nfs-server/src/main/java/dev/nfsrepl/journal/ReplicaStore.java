@@ -6,6 +6,7 @@ import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
 import dev.nfsrepl.replication.ship.Receiver;
 import dev.nfsrepl.replication.ship.Replica;
+import dev.nfsrepl.replication.record.Op;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.wire.ResyncBegin;
 import dev.nfsrepl.replication.wire.ResyncHave;
@@ -32,14 +33,21 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   identity := as in a journal directory (root FileId, generation, export)
  *   applied  := decimal-seq LF   ; every record up to it was applied and the tree flushed after it
- *   fuzzy    := decimal-seq LF   ; after a full resync: the primary's last record when its walk ended
+ *   fuzzy    := decimal-seq LF   ; records up to it that do not apply count as done (see Receiver)
+ *   resync-start := decimal-seq LF ; while a full resync's copy is being built: the resync's start
  * </pre>
  *
  * <p>A full resync builds the new copy beside the old one ({@code .NAME.resync} next to the export,
  * {@code NAME.resync} next to the state directory) while the old one is still served; at its end
  * the old copy's entries are moved out and the new ones in (the export's root directory stays),
- * the state directory is replaced, the receive journal starts after the resync's start, and
- * applying goes on from there.
+ * the state directory is replaced, the receive journal starts after the record the copy is exact
+ * as of (RESYNC_END's {@code asOf}), and applying goes on from there.
+ *
+ * <p>A resync cut short leaves its copy; the next one resumes it: the copy's directory digests go to
+ * the primary (RESYNC_HAVE), the copy is moved aside ({@code .NAME.resync-kept}, its state beside)
+ * and the new copy is built from the walk's ops, taking each file's content from the kept copy
+ * under its FileId (the primary leaves out the content of files in directories equal to its own,
+ * and truncates the others before sending theirs). The kept copy is deleted at the end.
  *
  * <p>Thread-safe.
  */
@@ -181,18 +189,8 @@ public final class ReplicaStore implements Replica, Closeable {
         if (was >= 0 && !(Files.isDirectory(stagingTree()) && Files.isDirectory(stagingState()))) {
             was = -1; // the copy is gone (the resync had finished when the node stopped)
         }
-        if (was >= 0 && was <= begin.start() && was + 1 >= begin.oldestKept()) {
-            Staging resumed = new Staging(was, true);
-            if (resumed.have() != null) {
-                staging = resumed;
-                return staging;
-            }
-            resumed.suspend();
-        } else if (was >= 0) {
-            LOG.warn("backup of {}: the copy of an unfinished resync from #{} cannot be resumed (the primary keeps "
-                    + "records from #{} to #{}); starting over", export, was, begin.oldestKept(), begin.start());
-        }
-        staging = new Staging(begin.start(), false);
+        ResyncHave have = was >= 0 ? kept(was) : null;
+        staging = new Staging(begin.start(), have);
         return staging;
     }
 
@@ -209,6 +207,73 @@ public final class ReplicaStore implements Replica, Closeable {
         return dir.resolve("resync-start");
     }
 
+    private Path keptTree() {
+        return export.resolveSibling("." + export.getFileName() + ".resync-kept");
+    }
+
+    private Path keptState() {
+        return stateDir.resolveSibling(stateDir.getFileName() + ".resync-kept");
+    }
+
+    /**
+     * The directory digests of the copy an unfinished resync from {@code was} left, after moving it
+     * aside to be read from by the next copy; null when there is none to resume (unreadable, or too
+     * many directories to offer).
+     */
+    private ResyncHave kept(long was) throws IOException {
+        deleteTree(keptTree());
+        deleteTree(keptState());
+        ResyncHave have;
+        try (LocalFileSystem old = new LocalFileSystem(stagingTree(), stagingState(), clock)
+                .withIdentity(fs.rootId(), fs.generation()).start()) {
+            long discarded = discardUnidentified(old, old.rootId(), stagingTree());
+            if (discarded > 0) {
+                LOG.info("backup of {}: removed {} objects of the unfinished resync that a stop cut short before "
+                        + "they got their FileIds", export, discarded);
+            }
+            java.util.SortedMap<String, String> described = TreeDigest.describe(old);
+            have = new ResyncHave(was, TreeDigest.byDirectory(described));
+            if (have.encodedSize() > MAX_HAVE_BYTES) {
+                LOG.warn("backup of {}: the copy of the unfinished resync has too many directories ({}) to offer; "
+                        + "starting over", export, have.digests().size());
+                return null;
+            }
+            LOG.warn("backup of {}: RESUMING the unfinished full resync from #{}: its copy holds {} objects in {} "
+                    + "directories; their content is kept for the new copy", export, was, described.size(),
+                    have.digests().size());
+        } catch (IOException | FsException | RuntimeException e) {
+            LOG.warn("backup of {}: the copy of the unfinished resync cannot be read ({}); starting over", export,
+                    e.toString());
+            return null;
+        }
+        Files.move(stagingTree(), keptTree());
+        Files.move(stagingState(), keptState());
+        return have;
+    }
+
+    /**
+     * Removes the objects below {@code dir} that carry no FileId (made by an op the stop cut short):
+     * describing the copy would adopt them under new FileIds. Before anything lists the copy.
+     */
+    private static long discardUnidentified(LocalFileSystem copy, long dirId, Path dirPath)
+            throws IOException, FsException {
+        java.util.List<Path> entries = new java.util.ArrayList<>();
+        try (var s = Files.newDirectoryStream(dirPath)) {
+            s.forEach(entries::add);
+        }
+        long removed = 0;
+        for (Path p : entries) {
+            long id = copy.storedIdAt(dirId, p.getFileName().toString());
+            if (id == LocalFileSystem.UNIDENTIFIED) {
+                deleteTree(p);
+                removed++;
+            } else if (id != 0 && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                removed += discardUnidentified(copy, id, p);
+            }
+        }
+        return removed;
+    }
+
     /** The new copy a full resync builds. */
     private final class Staging implements Resync {
         private final long start;
@@ -216,94 +281,33 @@ public final class ReplicaStore implements Replica, Closeable {
         private final Path state = stagingState();
         private final LocalFileSystem copy;
         private final RecordApplier applier;
+        private final ResyncHave have;
+        private final LocalFileSystem kept; // the copy of the resync this one resumes, or null
         private long ops;
-        private long skipped;
+        private long reused;
         private final java.util.List<Long> directories = new java.util.ArrayList<>();
-        private ResyncHave have;
 
-        /**
-         * A new copy from {@code start} ({@code resume} false), or the kept copy of an unfinished
-         * resync from {@code start}, whose directories' digests {@link #have} then gives (null when
-         * there are too many to send).
-         */
-        Staging(long start, boolean resume) throws IOException {
+        /** A new copy, for a resync from {@code start}; {@code have}: the kept copy's digests (null: none). */
+        Staging(long start, ResyncHave have) throws IOException {
             this.start = start;
-            if (!resume) {
-                deleteTree(tree);
-                deleteTree(state);
-                Files.createDirectories(tree);
-                SeqFile.write(resyncStartFile(), start);
+            this.have = have;
+            deleteTree(tree);
+            deleteTree(state);
+            if (have == null) {
+                deleteTree(keptTree());
+                deleteTree(keptState());
             }
+            Files.createDirectories(tree);
+            SeqFile.write(resyncStartFile(), start);
             copy = new LocalFileSystem(tree, state, clock).withIdentity(fs.rootId(), fs.generation()).start();
             copy.setSyncMetadata(false);
             applier = new RecordApplier(copy);
-            if (!resume) {
+            kept = have == null ? null : new LocalFileSystem(keptTree(), keptState(), clock)
+                    .withIdentity(fs.rootId(), fs.generation()).start();
+            if (have == null) {
                 LOG.warn("backup of {}: FULL RESYNC from the primary's record #{}, building the copy in {}", export,
                         start, tree);
-                return;
             }
-            java.util.SortedMap<String, String> described;
-            try {
-                long discarded = discardUnidentified(copy.rootId(), tree);
-                if (discarded > 0) {
-                    LOG.info("backup of {}: removed {} objects of the unfinished resync that a stop cut short before "
-                            + "they got their FileIds", export, discarded);
-                }
-                described = TreeDigest.describe(copy);
-            } catch (IOException | FsException | RuntimeException e) {
-                LOG.warn("backup of {}: the copy of the unfinished resync cannot be read ({}); starting over", export,
-                        e.toString());
-                return;
-            }
-            described.forEach((path, d) -> {
-                if (d.startsWith("DIRECTORY ")) {
-                    directories.add(TreeDigest.idOf(d));
-                }
-            });
-            // each walk numbers its ops from 1, so the stamps the interrupted one left on directories would
-            // pass re-sent ops of this one as already applied: wipe them (ops are checked by name instead)
-            byte[] none = new AppliedSet(0, new long[0]).encode();
-            try {
-                for (long d : directories) {
-                    copy.finishDirectory(d, none, null);
-                }
-            } catch (FsException e) {
-                LOG.warn("backup of {}: the copy of the unfinished resync cannot be reused ({}); starting over", export,
-                        e.toString());
-                return;
-            }
-            ResyncHave h = new ResyncHave(start, TreeDigest.byDirectory(described));
-            if (h.encodedSize() > MAX_HAVE_BYTES) {
-                LOG.warn("backup of {}: the copy of the unfinished resync has too many directories ({}) to offer; "
-                        + "starting over", export, h.digests().size());
-                return;
-            }
-            have = h;
-            LOG.warn("backup of {}: RESUMING the unfinished full resync from #{}: its copy holds {} objects in {} "
-                    + "directories", export, start, described.size(), h.digests().size());
-        }
-
-        /**
-         * Removes the objects below {@code dir} that carry no FileId (made by an op the stop cut short):
-         * describing the copy would adopt them under new FileIds, and the walk's op, sent again, would
-         * then find another object under its name. Before anything lists the copy through {@link #copy}.
-         */
-        private long discardUnidentified(long dirId, Path dirPath) throws IOException, FsException {
-            java.util.List<Path> entries = new java.util.ArrayList<>();
-            try (var s = Files.newDirectoryStream(dirPath)) {
-                s.forEach(entries::add);
-            }
-            long removed = 0;
-            for (Path p : entries) {
-                long id = copy.storedIdAt(dirId, p.getFileName().toString());
-                if (id == LocalFileSystem.UNIDENTIFIED) {
-                    deleteTree(p);
-                    removed++;
-                } else if (id != 0 && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    removed += discardUnidentified(id, p);
-                }
-            }
-            return removed;
         }
 
         @Override
@@ -318,21 +322,35 @@ public final class ReplicaStore implements Replica, Closeable {
                     throw new IOException("the resync was abandoned");
                 }
                 ops++;
-                if (r.op() instanceof dev.nfsrepl.replication.record.Op.Mkdir m) {
+                if (r.op() instanceof Op.Mkdir m) {
                     directories.add(m.id());
                 }
-                String why = "superseded";
                 try {
-                    if (applier.apply(r) != RecordApplier.Outcome.SUPERSEDED) {
-                        return;
+                    if (applier.apply(r) == RecordApplier.Outcome.SUPERSEDED) {
+                        throw new IOException("full resync op " + r + " finds another object in the new copy "
+                                + tree + "; the resync stops");
+                    }
+                    if (kept != null && r.op() instanceof Op.Create c) {
+                        reuse(c.id());
                     }
                 } catch (FsException e) {
-                    why = e.toString(); // the live tree changed under the walk
+                    throw new IOException("full resync op " + r + " fails in the new copy " + tree + ": "
+                            + e.getMessage() + "; the resync stops", e);
                 }
-                if (skipped < 20) {
-                    LOG.debug("backup of {}: resync op {} not applied: {}", export, r, why);
-                }
-                skipped++; // an object the walk met twice or half: the records replayed after it say what it became
+            }
+        }
+
+        /** Writes into the new file {@code id} the content the kept copy holds under its FileId. */
+        private void reuse(long id) throws IOException, FsException {
+            dev.nfsrepl.fs.Attr a;
+            try {
+                a = kept.getattr(id);
+            } catch (dev.nfsrepl.fs.error.NoEntException | dev.nfsrepl.fs.error.StaleException e) {
+                return; // not in the kept copy
+            }
+            if (a.type() == dev.nfsrepl.fs.FileType.REGULAR) {
+                TreeWalk.dataRuns(kept, id, a.size(), (offset, run) -> copy.write(id, offset, run, a.mtimeNanos()));
+                reused++;
             }
         }
 
@@ -343,18 +361,20 @@ public final class ReplicaStore implements Replica, Closeable {
                     throw new IOException("RESYNC_END for a resync from #" + p.start() + " that is not the one in progress");
                 }
                 // the walk's ops are numbered on their own: each directory's applied stamp says instead
-                // that it holds the records up to the start, so those after it are checked by name
+                // that it holds the records up to the copy's point, so those after it are checked by name
                 directories.add(copy.rootId());
-                byte[] stamp = new AppliedSet(start, new long[0]).encode();
+                byte[] stamp = new AppliedSet(p.asOf(), new long[0]).encode();
                 for (long d : directories) {
                     try {
                         copy.finishDirectory(d, stamp, null);
                     } catch (FsException e) {
-                        // not there (the walk's op for it was overtaken): nothing to stamp
+                        throw new IOException("cannot stamp directory " + Long.toHexString(d) + " of the new copy "
+                                + tree + ": " + e.getMessage(), e);
                     }
                 }
                 Journal.syncFileSystem(tree);
                 copy.close();
+                dropKept();
                 Hello id = new Hello(fs.rootId(), fs.generation());
                 receiver.close();
                 closeCopy();
@@ -362,20 +382,30 @@ public final class ReplicaStore implements Replica, Closeable {
                 deleteTree(stateDir);
                 Files.move(state, stateDir);
                 deleteTree(dir.resolve("log"));
-                SeqFile.write(dir.resolve("fuzzy"), p.walkEnd());
-                SeqFile.write(dir.resolve("applied"), start);
+                SeqFile.write(dir.resolve("fuzzy"), p.asOf());
+                SeqFile.write(dir.resolve("applied"), p.asOf());
                 Files.deleteIfExists(resyncStartFile());
                 staging = null;
-                LOG.warn("backup of {}: full resync applied ({} ops, {} overtaken by changes during the walk); going on "
-                        + "after record #{}", export, ops, skipped, start);
+                LOG.warn("backup of {}: full resync applied ({} ops{}); going on after record #{}", export, ops,
+                        have == null ? "" : ", the content of " + reused + " files taken from the kept copy",
+                        p.asOf());
                 open(id);
                 return receiver;
+            }
+        }
+
+        private void dropKept() throws IOException {
+            if (kept != null) {
+                kept.close();
+                deleteTree(keptTree());
+                deleteTree(keptState());
             }
         }
 
         /** Closes the copy and keeps it (with its start), to be resumed by the next resync. */
         void suspend() throws IOException {
             copy.close();
+            dropKept(); // what it held that the new copy has not taken yet is sent again
         }
     }
 

@@ -13,7 +13,6 @@ import dev.nfsrepl.fs.TimeSpec;
 import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.fs.error.NoEntException;
 import dev.nfsrepl.fs.error.PermException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +42,6 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
  */
 public final class TreeCopy {
 
-    private static final int CHUNK = 1 << 20;
-    private static final int BLOCK = 64 << 10;
     private static final int WORKERS = 8;
 
     /** What a copy made. */
@@ -338,41 +335,10 @@ public final class TreeCopy {
 
     /** Writes the non-zero blocks of the source file; the size is set with the attributes. */
     private void copyData(long source, long id, long size) throws FsException {
-        long off = 0;
-        while (off < size) {
-            ByteBuffer b = from.read(Identity.ROOT, source, off, CHUNK).data();
-            if (!b.hasRemaining()) {
-                break;
-            }
-            int n = b.remaining();
-            int runStart = -1;
-            for (int at = 0; at <= n; at += BLOCK) {
-                boolean data = at < n && !zeros(b, at, Math.min(n, at + BLOCK));
-                if (data && runStart < 0) {
-                    runStart = at;
-                } else if (!data && runStart >= 0) {
-                    ByteBuffer run = b.duplicate().position(b.position() + runStart).limit(b.position() + at);
-                    to.write(Identity.ROOT, id, off + runStart, run.slice(), Stability.UNSTABLE);
-                    runStart = -1;
-                }
-            }
-            if (runStart >= 0) {
-                ByteBuffer run = b.duplicate().position(b.position() + runStart);
-                to.write(Identity.ROOT, id, off + runStart, run.slice(), Stability.UNSTABLE);
-            }
-            off += n;
-            bytes.addAndGet(n);
-        }
-    }
-
-    private static boolean zeros(ByteBuffer b, int from, int to) {
-        int base = b.position();
-        for (int i = from; i < to; i++) {
-            if (b.get(base + i) != 0) {
-                return false;
-            }
-        }
-        return true;
+        TreeWalk.dataRuns(from, source, size, (offset, run) -> {
+            bytes.addAndGet(run.remaining());
+            to.write(Identity.ROOT, id, offset, run, Stability.UNSTABLE);
+        });
     }
 
     /** Mode, owner and times (and a regular file's size, which covers a trailing hole) as in the source. */

@@ -1,8 +1,6 @@
 package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.Attr;
-import dev.nfsrepl.fs.DirEntry;
-import dev.nfsrepl.fs.DirPage;
 import dev.nfsrepl.fs.FileSystem;
 import dev.nfsrepl.fs.FileType;
 import dev.nfsrepl.fs.Identity;
@@ -22,23 +20,23 @@ import java.util.SortedMap;
 
 /**
  * A tree as the ops that rebuild it in an empty directory whose root has the tree's root identity
- * (a backup's full resync): MKDIR, CREATE + WRITE + SETATTR (size and times, so that holes and
- * times come out right), SYMLINK, MKNOD, and LINK for each further name of a hard-linked file,
- * parents before children, each op carrying its parent's mtime. All-zero blocks of a file are not
- * sent: they stay holes. Objects that vanish while the tree is walked (it is live) are skipped; the
- * records written meanwhile, replayed afterwards, bring the copy up to date.
+ * (a backup's full resync, a checkpoint): MKDIR, CREATE + WRITE + SETATTR (size and times, so that
+ * holes and times come out right), SYMLINK, MKNOD, and LINK for each further name of a file, parents
+ * before children, each op carrying its parent's mtime. All-zero blocks of a file are not sent: they
+ * stay holes.
  *
- * <p>One case the replay cannot mend: an object renamed (or linked) from a directory the walk had
- * not reached into one it had passed is seen in neither. So after the walk, {@link #catchUp} looks
- * at the records written during it: every object a RENAME or LINK put somewhere, that the walk did
- * not send and that is still there, is sent at that place (with its subtree).
+ * <p>The names sent are exactly those of the tree after one record of its journal, E (read while
+ * clients change the tree: {@link LiveNamespace}); {@link #live} returns E. Attributes and contents
+ * are read afterwards and are at least as new as E: applying the records after E to the copy gives
+ * the tree those records left, as on the primary. An object removed after E is still sent (its
+ * name, type and whatever attributes are left; the record that removed it removes it from the copy).
  *
  * <p>Resuming an interrupted resync, the walk is given the digests of the directories the backup
- * already holds ({@link TreeDigest#byDirectory}, by path). It digests its own tree first and sends
- * no op for the subtree of a directory whose digest is the backup's (only the MKDIR and times of
- * the directory itself); every object in such a subtree counts as sent, and a further name of one
- * of its files met elsewhere is sent as a LINK. What else the backup's copy holds is mended as in
- * any resync: the records after the resync's start are applied again afterwards.
+ * already holds ({@link TreeDigest#byDirectory}, by path). It digests its own tree, and sends the
+ * files below a directory whose digest is the backup's without their content: the backup keeps the
+ * content it has under their FileIds ({@code ReplicaStore}). Every other file is sent truncated to
+ * nothing first, then its content, so that content the backup kept under its FileId never shows
+ * through a hole. Names are always sent in full.
  */
 public final class TreeWalk {
 
@@ -47,216 +45,209 @@ public final class TreeWalk {
         void accept(Op op) throws IOException;
     }
 
+    /** What a walk sent: the record its names are exact after, objects, content bytes, files whose content the backup kept. */
+    public record Sent(long asOf, long objects, long bytes, long held) {
+    }
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TreeWalk.class);
     private static final int CHUNK = 1 << 20;
     private static final int ZERO_BLOCK = 4096;
+    /** Attributes sent for an object removed since E (the record that removed it follows). */
+    private static final Attrs GONE = new Attrs(0600, 0, 0, 0, 0L, 0L);
 
     private final FileSystem fs;
+    private final LiveNamespace names;
     private final Sink out;
-    private final Set<Long> linked = new HashSet<>();
-    private final Set<Long> sent = new HashSet<>();
-    private final Set<String> held = new HashSet<>(); // paths of the subtrees the backup holds as they are here
+    private final Set<Long> held;
+    private final boolean resuming;
+    private final Set<Long> named = new HashSet<>();
     private long objects;
     private long bytes;
-    private long heldObjects;
-    private long heldDirectories;
+    private long heldFiles;
 
-    private TreeWalk(FileSystem fs, Sink out) {
+    private TreeWalk(FileSystem fs, LiveNamespace names, Sink out, Set<Long> held, boolean resuming) {
         this.fs = fs;
+        this.names = names;
         this.out = out;
-    }
-
-    /** Where the records written during a walk come from. */
-    public interface Records {
-        /** Each op of the records after the walk's start, as far as they go now. */
-        void forEach(Sink each) throws IOException;
+        this.held = held;
+        this.resuming = resuming;
     }
 
     /**
-     * Walks the whole tree of {@code fs}, leaving out the subtrees the backup holds ({@code have}:
-     * its directories' digests by path; empty: none), then {@link #catchUp catches up} with
-     * {@code during}; returns {objects sent, content bytes sent, objects the backup held}.
+     * Walks the live tree of {@code journal}, sending below the directories whose digests the backup
+     * holds ({@code have}: by path; empty: none) no content (see the class comment).
      */
-    public static long[] run(FileSystem fs, Map<String, String> have, Sink out, Records during) throws IOException {
-        TreeWalk w = walk(fs, have, out);
-        w.catchUp(during);
-        return new long[] {w.objects, w.bytes, w.heldObjects};
+    public static Sent live(Journal journal, Map<String, String> have, Sink out) throws IOException {
+        return run(journal.tree(), journal.changes(), have, out);
     }
 
-    /** Walks the whole tree of {@code fs}; returns {objects, content bytes} sent. */
+    /** Walks a tree nobody changes (a checkpoint's); returns {objects, content bytes} sent. */
     public static long[] run(FileSystem fs, Sink out) throws IOException {
-        TreeWalk w = walk(fs, Map.of(), out);
-        return new long[] {w.objects, w.bytes};
+        Sent s = run(fs, LiveNamespace.Changes.NONE, Map.of(), out);
+        return new long[] {s.objects(), s.bytes()};
     }
 
-    private static TreeWalk walk(FileSystem fs, Map<String, String> have, Sink out) throws IOException {
-        TreeWalk w = new TreeWalk(fs, out);
+    static Sent run(FileSystem fs, LiveNamespace.Changes changes, Map<String, String> have, Sink out)
+            throws IOException {
+        LiveNamespace names = LiveNamespace.read(fs, changes);
+        Set<Long> held = have.isEmpty() ? Set.of() : heldFiles(fs, have);
+        TreeWalk w = new TreeWalk(fs, names, out, held, !have.isEmpty());
         try {
-            if (!have.isEmpty()) {
-                w.skipWhatTheBackupHolds(have);
-                LOG.info("resuming a resync: {} subtrees ({} objects) are on the backup as they are here; not sent "
-                        + "again", w.heldDirectories, w.heldObjects);
-            }
             Attr root = fs.getattr(fs.rootId());
-            if (!w.held.contains("/")) {
-                w.directory(fs.rootId(), "", root.mtimeNanos());
-            }
+            w.directory(fs.rootId(), root.mtimeNanos());
             out.accept(new Op.SetAttrs(fs.rootId(), root.mode() & 07777, root.uid(), root.gid(), null, root.atimeNanos(),
                     root.mtimeNanos()));
         } catch (FsException e) {
             throw new IOException("cannot read the root of the tree: " + e.getMessage(), e);
         }
-        return w;
-    }
-
-    /**
-     * Digests this tree and notes the subtrees whose digests are the backup's: they are not walked,
-     * their objects count as sent, and their files as linked (a further name is sent as a LINK).
-     */
-    private void skipWhatTheBackupHolds(Map<String, String> have) throws FsException {
-        SortedMap<String, String> described = TreeDigest.describe(fs);
-        SortedMap<String, String> mine = TreeDigest.byDirectory(described);
-        for (Map.Entry<String, String> d : mine.entrySet()) {
-            String p = d.getKey();
-            if (!d.getValue().equals(have.get(p)) || heldAbove(p)) {
-                continue;
-            }
-            held.add(p);
-            heldDirectories++;
-            String below = p.equals("/") ? "/" : p + "/";
-            for (Map.Entry<String, String> e : described.tailMap(below).entrySet()) {
-                if (!e.getKey().startsWith(below)) {
-                    break;
-                }
-                long id = TreeDigest.idOf(e.getValue());
-                sent.add(id);
-                linked.add(id);
-                heldObjects++;
-            }
+        if (!have.isEmpty()) {
+            LOG.info("resuming a resync: {} files of the backup's kept copy are as they are here; their content is "
+                    + "not sent again", w.heldFiles);
         }
+        return new Sent(names.asOf(), w.objects, w.bytes, w.heldFiles);
     }
 
-    private boolean heldAbove(String p) {
-        // (a directory's ancestors come before it in path order, so they are decided already)
-        for (int slash = p.lastIndexOf('/'); slash >= 0; slash = p.lastIndexOf('/', slash - 1)) {
-            if (held.contains(slash == 0 ? "/" : p.substring(0, slash))) {
-                return true;
-            }
-            if (slash == 0) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** Sends the objects that records written during the walk moved past it (see the class comment). */
-    private void catchUp(Records during) throws IOException {
-        during.forEach(op -> {
-            long id;
-            long dir;
-            String name;
-            if (op instanceof Op.Rename r) {
-                id = r.id();
-                dir = r.toParent();
-                name = r.toName();
-            } else if (op instanceof Op.Link l) {
-                id = l.id();
-                dir = l.parent();
-                name = l.name();
-            } else {
-                return;
-            }
-            if (sent.contains(id)) {
-                return;
-            }
+    /** The regular files below the directories whose digests equal the backup's (read after the names: as new as E). */
+    private static Set<Long> heldFiles(FileSystem fs, Map<String, String> have) throws IOException {
+        SortedMap<String, String> described = null;
+        for (int attempt = 1; described == null; attempt++) {
             try {
-                if (fs.lookup(Identity.ROOT, dir, name) == id) {
-                    entry(dir, null, fs.getattr(dir).mtimeNanos(), name, fs.getattr(id));
+                described = TreeDigest.describe(fs);
+            } catch (FsException | IllegalStateException e) { // an object went while it was read
+                if (attempt == 3) {
+                    LOG.warn("resuming a resync: the tree changed under each of 3 digests of it ({}); every file's "
+                            + "content is sent again", e.toString());
+                    return Set.of();
                 }
-            } catch (FsException e) {
-                // gone again: nothing to send
+            }
+        }
+        Set<String> equal = new HashSet<>();
+        TreeDigest.byDirectory(described).forEach((path, digest) -> {
+            if (digest.equals(have.get(path))) {
+                equal.add(path);
             }
         });
+        Set<Long> files = new HashSet<>();
+        described.forEach((path, d) -> {
+            int slash = path.lastIndexOf('/');
+            String parent = slash == 0 ? "/" : path.substring(0, slash);
+            if (d.startsWith("REGULAR ") && equal.contains(parent)) {
+                files.add(TreeDigest.idOf(d));
+            }
+        });
+        return files;
     }
 
-    /** Sends the entries of {@code dir}, whose path is {@code path} ("" the root; null: not known, nothing skipped). */
-    private void directory(long dir, String path, long dirMtime) throws IOException, FsException {
-        long cookie = 0;
-        while (true) {
-            DirPage page;
-            try {
-                page = fs.readdir(Identity.ROOT, dir, cookie, 512, false);
-            } catch (NoEntException | StaleException e) {
-                return; // removed meanwhile
-            }
-            for (DirEntry e : page.entries()) {
-                cookie = e.cookie();
-                if (!e.name().equals(".") && !e.name().equals("..")) {
-                    try {
-                        entry(dir, path, dirMtime, e.name(), fs.getattr(e.fileId()));
-                    } catch (NoEntException | StaleException gone) {
-                        // removed meanwhile
-                    }
-                }
-            }
-            if (page.eof()) {
-                return;
-            }
+    /** Sends the entries of {@code dir}, whose mtime is {@code dirMtime}. */
+    private void directory(long dir, long dirMtime) throws IOException, FsException {
+        for (Map.Entry<String, Long> e : names.entries(dir).entrySet()) {
+            entry(dir, dirMtime, e.getKey(), e.getValue());
         }
     }
 
-    private void entry(long dir, String dirPath, long dirMtime, String name, Attr a) throws IOException, FsException {
-        long id = a.fileId();
-        String path = dirPath == null ? null : dirPath + "/" + TreeDigest.escape(name);
-        if (sent.contains(id) && !(a.nlink() > 1 && a.type() != FileType.DIRECTORY)) {
-            return; // met again after a rename moved it ahead of the walk: the replayed RENAME moves it
+    private void entry(long dir, long dirMtime, String name, long id) throws IOException, FsException {
+        FileType type = names.type(id);
+        Attr a;
+        try {
+            a = fs.getattr(id);
+        } catch (NoEntException | StaleException gone) {
+            a = null;
         }
-        Attrs attrs = new Attrs(a.mode() & 07777, a.uid(), a.gid(), 0, a.atimeNanos(), a.mtimeNanos());
-        objects++;
-        sent.add(id);
-        switch (a.type()) {
+        if (a != null && a.type() != type) {
+            a = null; // (FileIds are never reused: cannot happen)
+        }
+        Attrs attrs = a == null ? GONE : new Attrs(a.mode() & 07777, a.uid(), a.gid(), 0, a.atimeNanos(), a.mtimeNanos());
+        boolean first = named.add(id);
+        if (first) {
+            objects++;
+        }
+        switch (type) {
             case DIRECTORY -> {
-                out.accept(new Op.Mkdir(dir, name, id, attrs, dirMtime));
-                if (path == null || !held.contains(path)) {
-                    directory(id, path, a.mtimeNanos());
+                if (!first) {
+                    throw new IOException("directory " + Long.toHexString(id) + " has two names; the walk stops");
                 }
-                out.accept(new Op.SetAttrs(id, null, null, null, null, a.atimeNanos(), a.mtimeNanos()));
+                out.accept(new Op.Mkdir(dir, name, id, attrs, dirMtime));
+                directory(id, attrs.mtimeNanos());
+                out.accept(new Op.SetAttrs(id, null, null, null, null, attrs.atimeNanos(), attrs.mtimeNanos()));
             }
             case REGULAR -> {
-                if (a.nlink() > 1 && !linked.add(id)) {
+                if (!first) {
                     out.accept(new Op.Link(id, dir, name, dirMtime));
                     return;
                 }
                 out.accept(new Op.Create(dir, name, id, Op.CreateHow.UNCHECKED, false, 0, attrs, dirMtime));
-                content(id, a);
-                out.accept(new Op.SetAttrs(id, null, null, null, a.size(), a.atimeNanos(), a.mtimeNanos()));
+                long size = a == null ? 0 : a.size();
+                if (held.contains(id)) {
+                    heldFiles++;
+                } else {
+                    if (resuming) {
+                        out.accept(new Op.SetAttrs(id, null, null, null, 0L, null, null));
+                    }
+                    if (a != null) {
+                        try {
+                            content(id, a);
+                        } catch (NoEntException | StaleException gone) {
+                            // removed meanwhile: the record that removed it follows
+                        }
+                    }
+                }
+                out.accept(new Op.SetAttrs(id, null, null, null, size, attrs.atimeNanos(), attrs.mtimeNanos()));
             }
             case SYMLINK -> {
-                String target = fs.readlink(Identity.ROOT, id);
-                out.accept(new Op.Symlink(dir, name, id, target, new Attrs(attrs.mode(), a.uid(), a.gid(),
-                        target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, a.atimeNanos(), a.mtimeNanos()), dirMtime));
+                if (!first) {
+                    throw new IOException("symlink " + Long.toHexString(id) + " has two names; the walk stops");
+                }
+                String target = a == null ? "(removed)" : readlink(id);
+                out.accept(new Op.Symlink(dir, name, id, target, new Attrs(attrs.mode(), attrs.uid(), attrs.gid(),
+                        target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, attrs.atimeNanos(),
+                        attrs.mtimeNanos()), dirMtime));
             }
             case FIFO, SOCKET -> {
-                if (a.nlink() > 1 && !linked.add(id)) {
+                if (!first) {
                     out.accept(new Op.Link(id, dir, name, dirMtime));
                     return;
                 }
-                out.accept(new Op.Mknod(dir, name, id, a.type() == FileType.FIFO ? ObjectType.FIFO : ObjectType.SOCKET,
+                out.accept(new Op.Mknod(dir, name, id, type == FileType.FIFO ? ObjectType.FIFO : ObjectType.SOCKET,
                         attrs, dirMtime));
             }
             default -> objects--; // devices are not replicated (as in the journal)
         }
     }
 
+    private String readlink(long id) throws FsException {
+        try {
+            return fs.readlink(Identity.ROOT, id);
+        } catch (NoEntException | StaleException gone) {
+            return "(removed)";
+        }
+    }
+
     private void content(long id, Attr a) throws IOException, FsException {
-        for (long off = 0; off < a.size(); off += CHUNK) {
-            ReadResult r = fs.read(Identity.ROOT, id, off, (int) Math.min(CHUNK, a.size() - off));
+        dataRuns(fs, id, a.size(), (offset, run) -> {
+            bytes += run.remaining();
+            out.accept(new Op.Write(id, offset, run, Op.Stability.UNSTABLE, a.mtimeNanos()));
+        });
+    }
+
+    /** Receives the runs of a file's data between all-zero blocks. */
+    interface DataRun<E extends Exception> {
+        void accept(long offset, ByteBuffer run) throws E, FsException;
+    }
+
+    /**
+     * Reads the first {@code size} bytes of file {@code id} (fewer when it is shorter now) and passes
+     * its data in runs between all-zero 4 KiB blocks, each in a buffer of its own: the zero blocks
+     * are left out, to stay holes where they are written.
+     */
+    static <E extends Exception> void dataRuns(FileSystem fs, long id, long size, DataRun<E> out) throws E, FsException {
+        for (long off = 0; off < size; off += CHUNK) {
+            ReadResult r = fs.read(Identity.ROOT, id, off, (int) Math.min(CHUNK, size - off));
             ByteBuffer b = r.data();
             if (!b.hasRemaining()) {
                 return; // shorter now
             }
             int len = b.remaining();
-            for (int at = 0; at < len; at += ZERO_BLOCK) { // data runs between all-zero blocks
+            for (int at = 0; at < len; at += ZERO_BLOCK) {
                 int end = Math.min(len, at + ZERO_BLOCK);
                 if (!zero(b, at, end)) {
                     int runEnd = end;
@@ -265,8 +256,7 @@ public final class TreeWalk {
                     }
                     ByteBuffer run = ByteBuffer.allocate(runEnd - at) // its own buffer: the op outlives the read
                             .put(b.duplicate().position(b.position() + at).limit(b.position() + runEnd)).flip();
-                    out.accept(new Op.Write(id, off + at, run, Op.Stability.UNSTABLE, a.mtimeNanos()));
-                    bytes += runEnd - at;
+                    out.accept(off + at, run);
                     at = runEnd - ZERO_BLOCK;
                 }
             }

@@ -66,13 +66,7 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
 
             @Override
             public TreeSource tree() {
-                return (start, have, out) -> TreeWalk.run(journal.tree(), have, out::accept, each -> {
-                    try (var c = journal.log().readFromSeq(start + 1)) {
-                        for (OpRecord r; (r = c.next()) != null; ) {
-                            each.accept(r.op());
-                        }
-                    }
-                });
+                return (have, out) -> TreeWalk.live(journal, have, out::accept).asOf();
             }
         };
         this.group = new ReplicationGroup(source, targets, journal.log().dir().resolveSibling("spill"),

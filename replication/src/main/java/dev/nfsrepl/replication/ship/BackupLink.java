@@ -440,14 +440,10 @@ public final class BackupLink implements Closeable {
         long start = newStart;
         java.util.SortedMap<String, String> digests = java.util.Collections.emptySortedMap();
         if (have != null) {
-            if (have.start() > newStart || journal.firstSeq() > have.start() + 1) {
-                throw new IOException("the backup would resume a resync from #" + have.start() + ", but the journal "
-                        + "keeps records from #" + journal.firstSeq() + " to #" + newStart);
-            }
-            start = have.start();
             digests = have.digests();
             LOG.warn("replication to {}: RESUMING the interrupted full resync from #{} (the backup holds {} directories "
-                    + "of it; subtrees equal to ours are not sent again)", name, start, digests.size());
+                    + "of it; the content of files in those equal to ours is not sent again)", name, have.start(),
+                    digests.size());
         }
         int epoch = (int) (hello.rootId() >>> 48);
         long time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
@@ -457,7 +453,7 @@ public final class BackupLink implements Closeable {
         });
         long[] next = {1};
         long[] counts = {0, 0};
-        tree.walk(start, digests, op -> {
+        long asOf = tree.walk(digests, op -> {
             parts.add(new OpRecord(next[0]++, epoch, time, dev.nfsrepl.replication.record.Origin.SERVER, op));
             if (op instanceof Op.Mkdir || op instanceof Op.Create || op instanceof Op.Symlink
                     || op instanceof Op.Mknod || op instanceof Op.Link) {
@@ -467,10 +463,9 @@ public final class BackupLink implements Closeable {
             }
         });
         parts.finish();
-        long walkEnd = Math.max(start, journal.lastSeq());
-        resyncEnding = start;
+        resyncEnding = asOf;
         resyncEndFrame = frames[0] + 1; // the backup answers every frame once: the answer to this one ends it
-        send(ch, credits, new Frame(Frame.Type.RESYNC_END, new ResyncPoint(start, walkEnd).encode()));
+        send(ch, credits, new Frame(Frame.Type.RESYNC_END, new ResyncPoint(start, asOf).encode()));
         return counts;
     }
 

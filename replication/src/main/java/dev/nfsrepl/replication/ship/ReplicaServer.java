@@ -203,7 +203,7 @@ public final class ReplicaServer implements Closeable {
                     resync = null;
                     receiver = fresh;
                     fresh.onProgress(() -> progress(ctx, fresh));
-                    LOG.info("replication: full resync done; going on after record #{}", ((End) payload).p().start());
+                    LOG.info("replication: full resync done; going on after record #{}", ((End) payload).p().asOf());
                     ctx.writeAndFlush(new Frame(Frame.Type.ACK, fresh.position().encode()));
                 }
                 return;

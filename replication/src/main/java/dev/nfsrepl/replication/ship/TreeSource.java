@@ -12,10 +12,11 @@ public interface TreeSource {
     }
 
     /**
-     * Walks the tree, live, into {@code out}; {@code start}: the journal's last record when the walk
-     * began (or the start of the interrupted resync it resumes). {@code have}: the digests, by path,
-     * of the directories the backup already holds (empty: none); a subtree whose digest equals the
-     * primary's is not sent.
+     * Walks the tree, live, into {@code out}, and returns the journal record E after which the names
+     * sent are exact (contents and attributes are at least as new: the records after E, applied over
+     * them, give the primary's tree). {@code have}: the digests, by path, of the directories the
+     * backup already holds (empty: none); the files below a directory whose digest equals the
+     * primary's are sent without their content (the backup keeps it).
      */
-    void walk(long start, java.util.SortedMap<String, String> have, OpSink out) throws IOException;
+    long walk(java.util.SortedMap<String, String> have, OpSink out) throws IOException;
 }

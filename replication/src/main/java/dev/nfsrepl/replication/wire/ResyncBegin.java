@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The payload of RESYNC_BEGIN: a full resync from the journal's last record {@code start}; the
- * primary still keeps every record from {@code oldestKept} on, so a backup holding an interrupted
- * resync from S with {@code S + 1 >= oldestKept} may resume it (answering RESYNC_HAVE).
+ * primary keeps every record from {@code oldestKept} on (told for the logs: a backup holding the copy
+ * of an interrupted resync resumes it, answering RESYNC_HAVE, whatever the journal still keeps).
  * <pre>
  *   begin := start:u64be oldestKept:u64be
  * </pre>

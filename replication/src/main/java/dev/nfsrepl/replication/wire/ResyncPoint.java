@@ -4,18 +4,17 @@ import dev.nfsrepl.replication.record.RecordFormatException;
 import java.nio.ByteBuffer;
 
 /**
- * The payload of RESYNC_END frames. A full resync walks the primary's live tree:
- * the copy it gives holds every change up to {@code start} and, in part, those up to
- * {@code walkEnd}; the records after {@code start} are then applied again, idempotently, and up to
- * {@code walkEnd} a record the walk already overtook counts as done.
+ * The payload of RESYNC_END frames. {@code start}: the resync's (its RESYNC_BEGIN's); {@code asOf}:
+ * the record after which the names of the copy the walk sent are exact (its contents and attributes
+ * are at least as new): the backup goes on with the records after {@code asOf}.
  * <pre>
- *   resync := start:u64be walkEnd:u64be
+ *   resync := start:u64be asOf:u64be     ; asOf >= start
  * </pre>
  */
-public record ResyncPoint(long start, long walkEnd) {
+public record ResyncPoint(long start, long asOf) {
 
     public byte[] encode() {
-        return ByteBuffer.allocate(16).putLong(start).putLong(walkEnd).array();
+        return ByteBuffer.allocate(16).putLong(start).putLong(asOf).array();
     }
 
     public static ResyncPoint decode(byte[] payload) {
@@ -25,8 +24,8 @@ public record ResyncPoint(long start, long walkEnd) {
         ByteBuffer b = ByteBuffer.wrap(payload);
         long start = b.getLong();
         long end = b.getLong();
-        if (start < 0 || (end != 0 && end < start)) {
-            throw new RecordFormatException("resync from #" + start + " with a walk ending at #" + end);
+        if (start < 0 || end < start) {
+            throw new RecordFormatException("resync from #" + start + " with a copy as of #" + end);
         }
         return new ResyncPoint(start, end);
     }
