@@ -43,6 +43,14 @@ public final class SyncKey {
         }
     }
 
+    /**
+     * A key of its own for another use of the same secret (the cluster's datagrams), so that nothing
+     * one protocol authenticates can pass in the other: HMAC-SHA256 of {@code purpose}.
+     */
+    public byte[] derive(String purpose) {
+        return mac(purpose.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** HMAC-SHA256 of the parts, each prefixed by its length (so that no two lists of parts collide). */
     byte[] mac(byte[]... parts) {
         return mac(hmac, parts);

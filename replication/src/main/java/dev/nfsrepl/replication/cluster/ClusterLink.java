@@ -1,0 +1,224 @@
+package dev.nfsrepl.replication.cluster;
+
+import dev.nfsrepl.replication.record.RecordFormatException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shell around one node's {@link Election}: UDP datagrams to and from the other members
+ * ({@link ClusterWire}), a tick every 10 ms, the persisted {@link ClusterState}, and the role it
+ * reports to the node ({@link Listener}). Heartbeats that reach the node another way (over the
+ * replication connection: a second channel, so that one broken path is not taken for a dead
+ * primary) come in through {@link #heard}. Everything runs on one event-loop thread; the public
+ * methods hand their work to it and are thread-safe.
+ */
+public final class ClusterLink implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
+    private static final long TICK_MS = 10;
+
+    /** Told of role changes, on the link's thread: must not block (hand long work to another thread). */
+    public interface Listener {
+        void roleChanged(Election.Role role, long epoch, String primary);
+    }
+
+    /** Where each member listens for cluster datagrams (this node's entry is where it binds). */
+    public record Members(Map<String, InetSocketAddress> addresses) {
+    }
+
+    private final Election.Config config;
+    private final Members members;
+    private final ClusterState state;
+    private final ClusterWire wire;
+    private final Listener listener;
+    private final LongSupplier ticker;
+    private final long boot = new SecureRandom().nextLong();
+    private final ClusterWire.Replays replays = new ClusterWire.Replays();
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Election election;
+    private Channel channel;
+    private long counter;
+    private volatile long leaseUntil;
+    private volatile Election.Role role = Election.Role.BACKUP;
+    private volatile long epoch;
+    private volatile String primary;
+    private long refused;
+
+    /**
+     * @param key    the key datagrams are authenticated with (derived from the sync key)
+     * @param ticker a monotonic clock in nanoseconds ({@code System::nanoTime})
+     */
+    public ClusterLink(Election.Config config, Members members, ClusterState state, byte[] key, Listener listener,
+                       LongSupplier ticker) {
+        this.config = config;
+        this.members = members;
+        this.state = state;
+        this.wire = new ClusterWire(key);
+        this.listener = listener;
+        this.ticker = ticker;
+        for (String m : config.members()) {
+            if (!members.addresses().containsKey(m)) {
+                throw new IllegalArgumentException("no address for cluster member " + m);
+            }
+        }
+    }
+
+    public ClusterLink start() throws IOException {
+        InetSocketAddress bind = members.addresses().get(config.self());
+        epoch = state.epoch();
+        // made before the channel exists: the loop thread, which alone touches it afterwards, sees it
+        election = new Election(config, state.epoch(), state.votedFor(), new SplittableRandom(boot), ticker.getAsLong());
+        try {
+            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
+                            byte[] bytes = new byte[p.content().readableBytes()];
+                            p.content().readBytes(bytes);
+                            received(bytes, p.sender());
+                        }
+                    }).bind(bind).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen for cluster datagrams on " + bind + ": " + e.getMessage(), e);
+        }
+        LOG.info("cluster: {} of {} in epoch {}, listening on {}", config.self(), config.members(), state.epoch(),
+                channel.localAddress());
+        channel.eventLoop().scheduleAtFixedRate(() -> step(new Election.Tick(ticker.getAsLong())), TICK_MS, TICK_MS,
+                TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Where it listens (the port, when 0 was asked for). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Whether this node is primary and its lease holds now: it may accept writes. */
+    public boolean mayWrite() {
+        return role == Election.Role.PRIMARY && ticker.getAsLong() < leaseUntil;
+    }
+
+    public Election.Role role() {
+        return role;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The primary this node follows (itself when primary), or null. */
+    public String primary() {
+        return primary;
+    }
+
+    /** The node's log now ends with {@code lastSeq}, of epoch {@code lastEpoch}: what its votes compare. */
+    public void logEnd(long lastEpoch, long lastSeq) {
+        submit(() -> step(new Election.LogEnd(lastEpoch, lastSeq, ticker.getAsLong())));
+    }
+
+    /** A heartbeat of {@code from} that came another way (the replication connection). */
+    public void heard(String from, Election.Heartbeat h) {
+        submit(() -> step(new Election.Received(from, h, ticker.getAsLong())));
+    }
+
+    /** Stands for election now ({@code force}: voters yield their lease promise; see {@link Election.Promote}). */
+    public void promote(boolean force) {
+        submit(() -> step(new Election.Promote(force, ticker.getAsLong())));
+    }
+
+    /** Steps down if primary, naming {@code successor} (or null). */
+    public void stepDown(String successor) {
+        submit(() -> step(new Election.StepDown(successor, ticker.getAsLong())));
+    }
+
+    private void submit(Runnable r) {
+        if (channel != null && channel.isActive()) {
+            channel.eventLoop().execute(r);
+        }
+    }
+
+    private void received(byte[] bytes, InetSocketAddress sender) {
+        ClusterWire.Datagram d;
+        try {
+            d = wire.decode(bytes);
+        } catch (RecordFormatException e) {
+            if (refused++ % 100 == 0) { // (a flood of bad datagrams must not flood the log)
+                LOG.warn("cluster: refused a datagram from {}: {} ({} refused so far)", sender, e.getMessage(), refused);
+            }
+            return;
+        }
+        if (!config.members().contains(d.from()) || d.from().equals(config.self())) {
+            LOG.warn("cluster: a datagram from {} names {}, not another member of {}", sender, d.from(), config.members());
+            return;
+        }
+        if (!replays.fresh(d)) {
+            return; // a copy of one already taken
+        }
+        step(new Election.Received(d.from(), d.message(), ticker.getAsLong()));
+    }
+
+    private void step(Election.Event e) {
+        perform(election.step(e));
+    }
+
+    private void perform(List<Election.Effect> effects) {
+        for (Election.Effect f : effects) {
+            if (f instanceof Election.Persist p) {
+                try {
+                    state.vote(p.epoch(), p.votedFor());
+                } catch (IOException ex) {
+                    // what follows (a vote, a candidacy) must not go out unpersisted: stop here, try again later
+                    LOG.error("cluster: cannot persist epoch {} (vote: {}): {}; not answering", p.epoch(), p.votedFor(),
+                            ex.getMessage());
+                    return;
+                }
+                epoch = p.epoch();
+            } else if (f instanceof Election.Send s) {
+                send(s.to(), s.message());
+            } else if (f instanceof Election.LeaseChanged l) {
+                leaseUntil = l.until();
+            } else if (f instanceof Election.RoleChanged r) {
+                role = r.role();
+                primary = r.primary();
+                LOG.info("cluster: {} is now {} in epoch {} (primary: {})", config.self(), r.role(), r.epoch(),
+                        r.primary() == null ? "none known" : r.primary());
+                listener.roleChanged(r.role(), r.epoch(), r.primary());
+            }
+        }
+    }
+
+    private void send(String to, Election.Message m) {
+        byte[] bytes = wire.encode(config.self(), boot, ++counter, m);
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        channel.writeAndFlush(new DatagramPacket(buf, members.addresses().get(to)));
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
