@@ -40,6 +40,18 @@ final class AdminClient {
         return JSON.readTree(r.body());
     }
 
+    /** POST {@code json} to {@code path}; the JSON body of a 2xx answer, else an exception naming status and body. */
+    JsonNode post(String path, String json) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> a = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        if (a.statusCode() / 100 != 2) {
+            throw new IOException("POST " + url + path + ": HTTP " + a.statusCode() + " " + a.body());
+        }
+        return JSON.readTree(a.body());
+    }
+
     /** GET {@code path} presenting {@code someToken} (null: none). */
     HttpResponse<String> send(String path, String someToken) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(2));

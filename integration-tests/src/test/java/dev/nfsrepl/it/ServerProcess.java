@@ -94,6 +94,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** A backup node is up once it listens for its primary (it serves NFS once it has a copy). */
     static final Pattern BACKUP_READY = Pattern.compile("listening for its primary on .*:(\\d+)()");
+    /** A member of a cluster with failover started (its ports are the test's: none read from the line). */
+    static final Pattern MEMBER_READY = Pattern.compile("nfsrepl: cluster member ()()");
 
     /** Starts {@code nfsrepl serve ARGS} (with --no-portmap) and waits until it prints a line matching {@code ready}. */
     static ServerProcess startNode(List<String> args, Path log, Pattern ready) throws IOException, InterruptedException {

@@ -74,6 +74,8 @@ public final class Journal implements Closeable {
     private final Map<OpType, LongAdder> appended = new java.util.EnumMap<>(OpType.class);
     private final LongAdder written = new LongAdder();
     private final OperationLocks locks = new OperationLocks();
+    private final ThreadLocal<long[]> unreplicated = ThreadLocal.withInitial(() -> new long[1]);
+    private volatile WriteGate gate = WriteGate.OPEN;
 
     private Journal(SegmentLog log, LocalFileSystem fs, Path dir) {
         this.log = log;
@@ -146,6 +148,24 @@ public final class Journal implements Closeable {
         Long oldest = inFlight.ceiling(Long.MIN_VALUE);
         long needs = log.lastSeq();
         return new CommitPoint.Offer(oldest == null ? last : Math.min(last, oldest - 1), needs);
+    }
+
+    /** Whether changes may be made now: in a cluster, only by the primary while it holds its lease. */
+    public interface WriteGate {
+        /** Null when changes may be made now, else why not (for the client's error and the log). */
+        String closedBecause();
+
+        WriteGate OPEN = () -> null;
+    }
+
+    /** Changes are refused while {@code gate} is closed (checked as each change appends its record). Before serving. */
+    public void setWriteGate(WriteGate gate) {
+        this.gate = gate;
+    }
+
+    /** Null when changes may be made now, else why not. */
+    public String closedBecause() {
+        return gate.closedBecause();
     }
 
     /** The locks changes of this journal's tree hold from their checks to the end of their apply. */
@@ -275,6 +295,10 @@ public final class Journal implements Closeable {
      * stable storage (and, in sync mode, on the backups, as any change).
      */
     public OpRecord mark(String name) throws IOException {
+        String closed = closedBecause();
+        if (closed != null) {
+            throw new IOException("restore point '" + name + "' not made: " + closed);
+        }
         OpRecord r = append(Identity.ROOT, (seq, t) -> new Op.Mark(name));
         try {
             sync(r.seq());
@@ -344,10 +368,34 @@ public final class Journal implements Closeable {
      * backups hold it).
      */
     public void sync(long seq) throws IOException {
+        syncLocal(seq);
+        replication.awaitReplicated(seq);
+    }
+
+    /** Returns once every record up to {@code seq} is on stable storage here (skipped when not {@link #setSyncs syncing}). */
+    void syncLocal(long seq) throws IOException {
         if (syncs) {
             log.sync(seq);
         }
-        replication.awaitReplicated(seq);
+    }
+
+    /**
+     * The change of record {@code seq}, made by this thread, is to be replicated before its reply:
+     * {@link #awaitReplication} waits for it, once the change released its locks.
+     */
+    void replicateLater(long seq) {
+        long[] p = unreplicated.get();
+        p[0] = Math.max(p[0], seq);
+    }
+
+    /** Returns once replication's promise holds for the changes this thread made since it last returned. */
+    public void awaitReplication() throws IOException {
+        long[] p = unreplicated.get();
+        long seq = p[0];
+        if (seq > 0) {
+            p[0] = 0;
+            replication.awaitReplicated(seq);
+        }
     }
 
     /** Records that the change of {@code r} failed with {@code status}, durably. */

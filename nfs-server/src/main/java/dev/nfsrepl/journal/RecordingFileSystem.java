@@ -432,7 +432,9 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
                 if (type == ObjectType.REGULAR) {
                     last = Math.max(last, journal.appendContent(id, content.remaining(), a.size(), a.mtimeNanos(), reader));
                 }
-                journal.sync(last);
+                // durable here; not waited for by backups: it records what is on disk already, and a full
+                // resync's walk, which adopts what it lists, must not wait for the backup it is resyncing
+                journal.syncLocal(last);
             } catch (IOException | FsException e) {
                 FsException f = e instanceof FsException fe ? fe : IoErrors.map((IOException) e, "journal append");
                 abortQuietly(r, f.status());
@@ -486,6 +488,11 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
     }
 
     private OpRecord append(Identity who, SegmentLog.OpAt op) throws FsException {
+        String closed = journal.closedBecause();
+        if (closed != null) {
+            // NFS3ERR_JUKEBOX: the client tries again later (by then at the new primary, or here once the lease is back)
+            throw new dev.nfsrepl.fs.error.JukeboxException("changes are refused: " + closed);
+        }
         try {
             return journal.append(who, op);
         } catch (IOException e) {
@@ -496,12 +503,15 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
     private void apply(OpRecord r, boolean durableFirst) throws FsException {
         try {
             if (durableFirst) {
-                journal.sync(r.seq());
+                journal.syncLocal(r.seq()); // (replication's wait comes after the locks: ReplicatedReplies)
             }
             RecordApplier.Outcome o = journal.applier().apply(r);
             if (o != RecordApplier.Outcome.APPLIED) {
                 throw new ServerFaultException("record " + r + " could not be applied (" + o
                         + "): the export was changed outside nfsrepl meanwhile");
+            }
+            if (durableFirst) {
+                journal.replicateLater(r.seq());
             }
         } catch (IOException e) {
             FsException f = IoErrors.map(e, "journal sync");

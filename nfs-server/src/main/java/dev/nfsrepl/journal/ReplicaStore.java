@@ -476,6 +476,47 @@ public final class ReplicaStore implements Replica, Closeable {
         return receiver;
     }
 
+    /**
+     * Before this node takes over as primary (its receiving has stopped): applies every record it
+     * holds — also those past the last commit point, which the new primary commits by going on after
+     * them — flushes the tree and closes; returns the last record, after which its journal goes on.
+     * Throws when applying stopped (DIVERGED) or did not end within a minute: such a copy must not
+     * serve as the primary's.
+     */
+    public long applyAllAndClose() throws IOException {
+        Receiver rx;
+        synchronized (this) {
+            if (staging != null) {
+                throw new IOException("backup of " + export + " is in the middle of a full resync: its copy is incomplete");
+            }
+            rx = receiver;
+        }
+        if (rx == null) {
+            close();
+            return 0; // never had a primary: the export is taken as it is (a new cluster's first primary)
+        }
+        long held = rx.position().durable();
+        rx.commit(held);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (rx.applied() < held) {
+            if (rx.diverged() != null) {
+                throw new IOException("backup of " + export + " stopped applying: " + rx.diverged());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("backup of " + export + " applied #" + rx.applied() + " of #" + held
+                        + " in a minute");
+            }
+            try {
+                Thread.sleep(2); // (applying runs on the receiver's thread, in milliseconds per batch)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while applying the last records");
+            }
+        }
+        close();
+        return held;
+    }
+
     /** Flushes the tree and advances the applied point to what was applied by now. */
     public synchronized void checkpoint() throws IOException {
         if (receiver == null) {

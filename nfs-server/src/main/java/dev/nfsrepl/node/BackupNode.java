@@ -45,6 +45,12 @@ final class BackupNode implements Closeable, NodeView {
     private final String name;
 
     BackupNode(String name, ServerConfig config, SyncKey key, ReplicationTls tls, int replicationPort, Clock clock) {
+        this(name, config, key, tls, replicationPort, clock, dev.nfsrepl.replication.ship.Fencing.NONE);
+    }
+
+    /** @param fencing which primaries it accepts (in a cluster: none of an older epoch than it knows) */
+    BackupNode(String name, ServerConfig config, SyncKey key, ReplicationTls tls, int replicationPort, Clock clock,
+               dev.nfsrepl.replication.ship.Fencing fencing) {
         this.name = name;
         this.config = config;
         this.clock = clock;
@@ -62,7 +68,39 @@ final class BackupNode implements Closeable, NodeView {
                     }
                 });
         this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, tls, store,
-                ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10));
+                ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10), fencing);
+    }
+
+    /** A newer epoch began: the connection of an older primary is closed. */
+    void fence(long epoch) {
+        replication.fence(epoch);
+    }
+
+    /** The newest record this backup holds (0: none yet). */
+    long lastSeq() {
+        Receiver rx = store.receiver();
+        return rx == null ? 0 : rx.position().durable();
+    }
+
+    /** Whether it holds a copy a primary gave it (or that it served as primary). */
+    boolean hasCopy() {
+        return store.receiver() != null;
+    }
+
+    /** The FileId epoch of its copy (0: no copy yet). */
+    int fileIdEpoch() {
+        LocalFileSystem fs = store.fileSystem();
+        return fs == null ? 0 : fs.epoch();
+    }
+
+    /**
+     * To take over as primary: stops receiving, applies every record held (see
+     * {@link ReplicaStore#applyAllAndClose}) and closes; returns the last record.
+     */
+    long handOver() throws IOException {
+        replication.close();
+        checkpoints.shutdownNow();
+        return store.applyAllAndClose();
     }
 
     BackupNode start() throws IOException {

@@ -29,7 +29,7 @@ public final class Main {
                 && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // tools print only their output
         }
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true); // --promotion manual
         Path config = configFile(args);
         if (config != null) {
             try {
@@ -71,6 +71,9 @@ public final class Main {
 
         @CommandLine.Mixin
         ReplicationOptions repl = new ReplicationOptions();
+
+        @CommandLine.Mixin
+        ClusterOptions cluster = new ClusterOptions();
 
         @Option(names = "--export", description = "Directory to export read-write to loopback clients "
                 + "(insecure, no_root_squash), at its absolute path. Ignored when --exports is given.")
@@ -151,6 +154,9 @@ public final class Main {
                 cfg = cfg.withJournal(new JournalConfig(journal.toAbsolutePath(), log,
                         Duration.ofSeconds(Math.max(1, journalCheckpointSeconds)), Duration.ofHours(checkpointHours)));
             }
+            if (cluster.enabled()) {
+                return runCluster(cfg);
+            }
             if (repl.role == ReplicationOptions.Role.backup) {
                 return runBackup(cfg);
             }
@@ -198,6 +204,31 @@ public final class Main {
                     : export.toAbsolutePath().normalize())
                     + " /mnt");
             stopped.await();
+            return 0;
+        }
+
+        private int runCluster(ServerConfig cfg) throws Exception {
+            if (cfg.journal() == null || cfg.export() == null || repl.name == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "a cluster member (--member) needs "
+                        + "--name NAME (one of the members), --export DIR and --journal JDIR");
+            }
+            if (!repl.parsedPeers().isEmpty()) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--peer and --member do not go together: "
+                        + "in a cluster, the primary replicates to every other member");
+            }
+            ClusterNode node;
+            try {
+                node = new ClusterNode(repl.name, cfg, repl, cluster, repl.key(), repl.tls(), Clock.systemUTC()).start();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
+            java.io.Closeable admin = startAdmin(cfg, node);
+            System.out.println("nfsrepl: cluster member " + repl.name + " of " + cluster.parsedMembers().keySet()
+                    + "; NFS on port " + cfg.nfsPort() + " while primary (read-only while backup)");
+            stopOnSignal(() -> {
+                admin.close();
+                node.close();
+            }).await();
             return 0;
         }
 

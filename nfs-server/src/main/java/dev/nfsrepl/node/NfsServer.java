@@ -193,7 +193,7 @@ public final class NfsServer implements Closeable {
             recorders.put(e.localDir(), new RecordingFileSystem(fs, j)); // one per journal: it holds the operation locks
         }
         j.setSyncs(e.clients().stream().anyMatch(c -> c.options().sync()));
-        return new PermissionCheckingFileSystem(recorders.get(e.localDir()));
+        return new PermissionCheckingFileSystem(new dev.nfsrepl.journal.ReplicatedReplies(recorders.get(e.localDir())));
     }
 
     /**

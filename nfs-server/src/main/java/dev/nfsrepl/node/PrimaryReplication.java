@@ -38,10 +38,16 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
 
     PrimaryReplication(Journal journal, ReplicationOptions options, SyncKey key, ReplicationTls tls, Clock clock)
             throws IOException {
+        this(journal, options, options.parsedPeers(), new Hello(journal.tree().rootId(), journal.tree().generation()),
+                key, tls, clock);
+    }
+
+    /** To {@code peers}, naming the export (and, in a cluster, this primary's epoch and history) with {@code hello}. */
+    PrimaryReplication(Journal journal, ReplicationOptions options, List<ReplicationOptions.Peer> peers, Hello hello,
+                       SyncKey key, ReplicationTls tls, Clock clock) throws IOException {
         this.journal = journal;
         this.options = options;
-        Hello hello = new Hello(journal.tree().rootId(), journal.tree().generation());
-        List<BackupLink.Target> targets = options.parsedPeers().stream()
+        List<BackupLink.Target> targets = peers.stream()
                 .map(p -> new BackupLink.Target(p.name(), p.address(), key, tls, options.nodeName(), hello)).toList();
         this.needed = Math.min(options.syncBackups, targets.size());
         if (options.mode == ReplicationOptions.Mode.sync && options.syncBackups > targets.size()) {

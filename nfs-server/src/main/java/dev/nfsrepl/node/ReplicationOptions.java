@@ -21,9 +21,10 @@ final class ReplicationOptions {
 
     enum WhenNoBackup { block, async }
 
-    @Option(names = "--role", defaultValue = "primary",
+    @Option(names = "--role",
             description = "primary (serves clients, ships its journal to --peer backups) or backup (receives, applies, "
-                    + "serves its copy read-only). Default: ${DEFAULT-VALUE}.")
+                    + "serves its copy read-only). Default: primary. In a cluster (--member) the members elect the "
+                    + "primary; --role primary there marks the member whose tree a new cluster starts from.")
     Role role;
 
     @Option(names = "--name", description = "This node's name in logs and in the handshake (default: the role).")
@@ -111,7 +112,7 @@ final class ReplicationOptions {
     static final int MAX_FRAME = 4 << 20;
 
     String nodeName() {
-        return name != null ? name : role.name();
+        return name != null ? name : role != null ? role.name() : Role.primary.name();
     }
 
     SyncKey key() throws IOException {

@@ -157,6 +157,28 @@ class RecordingFileSystemTest {
     }
 
     @Test
+    void whileTheWriteGateIsClosedChangesAreRefusedWithJukeboxAndNothingIsJournaled() throws Exception {
+        long f = fs.create(WHO, fs.rootId(), "f", CreateMode.GUARDED, SetAttr.mode(0644), null);
+        long last = journal.log().lastSeq();
+        String[] closed = {"this node is not the primary of epoch 7"};
+        journal.setWriteGate(() -> closed[0]);
+        dev.nfsrepl.fs.error.JukeboxException e = assertThrows(dev.nfsrepl.fs.error.JukeboxException.class,
+                () -> fs.create(WHO, fs.rootId(), "g", CreateMode.GUARDED, SetAttr.mode(0644), null));
+        assertEquals(10008, e.status());
+        assertTrue(e.getMessage().contains("epoch 7"), e.getMessage());
+        assertThrows(dev.nfsrepl.fs.error.JukeboxException.class,
+                () -> fs.write(WHO, f, 0, bytes("x"), Stability.FILE_SYNC));
+        assertThrows(dev.nfsrepl.fs.error.JukeboxException.class, () -> fs.remove(WHO, fs.rootId(), "f"));
+        assertThrows(IOException.class, () -> journal.mark("not now"));
+        assertEquals(last, journal.log().lastSeq(), "nothing journaled");
+        assertEquals(f, fs.lookup(WHO, fs.rootId(), "f"), "nothing changed");
+        fs.getattr(f); // reads go on
+        closed[0] = null;
+        fs.create(WHO, fs.rootId(), "g", CreateMode.GUARDED, SetAttr.mode(0644), null);
+        assertEquals(last + 1, journal.log().lastSeq());
+    }
+
+    @Test
     void refusedOperationsLeaveNoRecord() throws Exception {
         long root = fs.rootId();
         long d = fs.mkdir(WHO, root, "d", SetAttr.NONE);

@@ -232,6 +232,15 @@ public final class LocalFileSystem implements FileSystem {
         return allocator.epoch();
     }
 
+    /**
+     * Issues FileIds of epoch {@code epoch} from now on (a backup promoted in a cluster's epoch: no
+     * other primary issues ids of it); kept with the root, as at a start that raises the epoch.
+     */
+    public void newEpoch(int epoch) throws IOException {
+        allocator.newEpoch(epoch);
+        Xattrs.write(root, Xattrs.EPOCH, ByteBuffer.allocate(4).putInt(epoch).array());
+    }
+
     /** The FileId of {@code name} in {@code dir}, or 0 when there is no such name. */
     public long idAt(long dir, String name) throws FsException {
         Node d = dirNode(dir);

@@ -122,6 +122,27 @@ public final class AdminServer implements Closeable {
                 ctx.json(j.view());
             });
             c.routes.get("/api/v1/ops/{seq}", ctx -> ctx.json(op(node, ctx)));
+            c.routes.post("/api/v1/cluster/promote", ctx -> {
+                Map<?, ?> b = body(ctx);
+                try {
+                    node.promote(Boolean.TRUE.equals(b.get("force")));
+                } catch (IllegalStateException e) {
+                    throw new Refused(HttpStatus.CONFLICT, e.getMessage());
+                }
+                ctx.status(HttpStatus.ACCEPTED).json(Map.of("standing", true, "force", Boolean.TRUE.equals(b.get("force"))));
+            });
+            c.routes.post("/api/v1/cluster/demote", ctx -> {
+                Map<?, ?> b = body(ctx);
+                String to;
+                try {
+                    to = node.demote(b.get("successor") instanceof String s ? s : null);
+                } catch (IllegalStateException e) {
+                    throw new Refused(HttpStatus.CONFLICT, e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw new Refused(HttpStatus.BAD_REQUEST, e.getMessage());
+                }
+                ctx.json(Map.of("successor", to));
+            });
             c.routes.get("/metrics", ctx -> {
                 metrics.refresh();
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
@@ -419,6 +440,19 @@ public final class AdminServer implements Closeable {
             }
         }
         return sb.length() == 0 ? "/" : sb.toString();
+    }
+
+    /** The request's JSON object body; an empty or missing body is an empty object. */
+    private static Map<?, ?> body(Context ctx) {
+        if (ctx.body().isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<?, ?> b = ctx.bodyAsClass(Map.class);
+            return b == null ? Map.of() : b;
+        } catch (RuntimeException e) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be a JSON object");
+        }
     }
 
     private static void error(Context ctx, HttpStatus status, String message) {

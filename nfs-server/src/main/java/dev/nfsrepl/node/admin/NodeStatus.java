@@ -7,9 +7,29 @@ import java.util.Map;
 /**
  * What {@code GET /api/v1/status} returns (as JSON, these names): the node, its role, and per
  * export either its journal and its backups (a primary) or its copy (a backup). {@code epoch} and
- * {@code lastSeq} at the top are those of the first export (the demo's only one).
+ * {@code lastSeq} at the top are those of the first export (the demo's only one). {@code cluster}:
+ * the node's view of its cluster with failover (null outside one).
  */
-public record NodeStatus(String node, String role, int epoch, long lastSeq, List<Export> exports) {
+public record NodeStatus(String node, String role, int epoch, long lastSeq, List<Export> exports, Cluster cluster) {
+
+    public NodeStatus(String node, String role, int epoch, long lastSeq, List<Export> exports) {
+        this(node, role, epoch, lastSeq, exports, null);
+    }
+
+    /** This node with {@code c} as its cluster view. */
+    public NodeStatus inCluster(Cluster c) {
+        return new NodeStatus(node, role, epoch, lastSeq, exports, c);
+    }
+
+    /**
+     * A node of a cluster with failover: its epoch (of elections; the records a primary writes carry
+     * it), its role in it (PRIMARY, CANDIDATE, BACKUP), the primary it follows (null: none known),
+     * whether it may accept changes now (a primary holding its lease), the members, and the history
+     * of epochs (EPOCH:FIRSTSEQ, ...).
+     */
+    public record Cluster(long epoch, String role, String primary, boolean mayWrite, List<String> members,
+                          String history) {
+    }
 
     /**
      * One export. {@code lastSeq}: the newest record of its journal (a backup: the newest it

@@ -34,4 +34,22 @@ public interface NodeView {
     default Journal liveJournal(String exportPath) {
         return null;
     }
+
+    /**
+     * In a cluster with failover: this node stands for election now ({@code force}: voters yield
+     * the lease they promised the primary; for when the operator knows it is down). Throws
+     * {@link IllegalStateException} outside a cluster.
+     */
+    default void promote(boolean force) {
+        throw new IllegalStateException("this node is not a member of a cluster with failover (--member)");
+    }
+
+    /**
+     * In a cluster with failover, on its primary: a planned switchover to {@code successor} (null: the
+     * backup furthest ahead) that loses nothing; returns the successor. Throws
+     * {@link IllegalStateException} when this node is not the primary of a cluster.
+     */
+    default String demote(String successor) throws java.io.IOException {
+        throw new IllegalStateException("this node is not a member of a cluster with failover (--member)");
+    }
 }

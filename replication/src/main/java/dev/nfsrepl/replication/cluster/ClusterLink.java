@@ -137,6 +137,16 @@ public final class ClusterLink implements Closeable {
         submit(() -> step(new Election.LogEnd(lastEpoch, lastSeq, ticker.getAsLong())));
     }
 
+    /** Whether this node may stand for election by itself ({@link Election.Eligible}). */
+    public void eligible(boolean eligible) {
+        submit(() -> step(new Election.Eligible(eligible, ticker.getAsLong())));
+    }
+
+    /** Candidacies of this node take an epoch of at least {@code min} ({@link Election.EpochFloor}). */
+    public void epochFloor(long min) {
+        submit(() -> step(new Election.EpochFloor(min, ticker.getAsLong())));
+    }
+
     /** A heartbeat of {@code from} that came another way (the replication connection). */
     public void heard(String from, Election.Heartbeat h) {
         submit(() -> step(new Election.Received(from, h, ticker.getAsLong())));

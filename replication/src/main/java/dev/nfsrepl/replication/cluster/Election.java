@@ -24,8 +24,9 @@ import java.util.random.RandomGenerator;
  *       with the heartbeat's send time. The primary may accept writes until L after the send time
  *       of the newest heartbeat that a quorum (itself included) answered, L being {@code lease}
  *       shortened by a tenth for clock-rate drift ({@link LeaseChanged}). A backup that answered a
- *       heartbeat received at r refuses every vote until r + {@code lease}, and takes over at
- *       the earliest {@code failAfter} (at least the lease) after the last heartbeat it heard. Any
+ *       heartbeat received at r refuses every vote until r + {@code lease}, and stands for election
+ *       {@code failAfter} (at least the lease) plus a random part of a quarter of it after the last
+ *       heartbeat it heard (so that backups that lost the same primary do not split the vote). Any
  *       two quorums share a node, so no candidate wins before the old primary's lease ended.</li>
  *   <li><b>Fencing.</b> Anything of an older epoch is refused and answered with the newer one; a
  *       node that learns of a newer epoch adopts it and, if it was primary, stops at once.</li>
@@ -123,6 +124,22 @@ public final class Election {
     }
 
     /**
+     * A candidacy of this node takes an epoch of at least {@code min} (the FileIds a primary issues
+     * carry its epoch: a node that saw ids of epoch e stands in e + 1 at least, even if the cluster's
+     * epochs are lower, e.g. an export served before the cluster existed).
+     */
+    public record EpochFloor(long min, long now) implements Event {
+    }
+
+    /**
+     * Whether this node may stand for election by itself (and without {@code force}): not while its
+     * copy of the tree is not one a primary gave it (a new member, holding nothing yet, must not
+     * become the primary whose tree the others copy).
+     */
+    public record Eligible(boolean eligible, long now) implements Event {
+    }
+
+    /**
      * An operator asks this node to take over. Without {@code force} it stands for election as on a
      * primary's silence (voters still keep their lease promise); with it, voters grant despite
      * their promise (the operator knows the primary is down, or it named this node successor).
@@ -164,12 +181,15 @@ public final class Election {
     private Role role = Role.BACKUP;
     private String primary;
     private long lastHeard; // last heartbeat of the primary (or the start, or a vote granted)
+    private long jitter; // drawn anew each time: backups that lost the same primary do not stand at the same instant
     private long promisedUntil; // no vote for another candidate before this
     private long electionEnds; // a candidate's election: given up and retried after this
     private long nextHeartbeat;
     private long leaseUntil;
     private long logEpoch;
     private long logSeq;
+    private long floor;
+    private boolean eligible = true;
     private boolean handingOver; // this candidacy asks voters to yield their promise
     private final Set<String> votes = new HashSet<>();
     private final Map<String, Long> answered = new HashMap<>(); // backup -> newest heartbeat send time it answered
@@ -187,7 +207,7 @@ public final class Election {
         this.failAfterNanos = config.failAfter().toNanos();
         this.epoch = epoch;
         this.votedFor = votedFor;
-        this.lastHeard = now;
+        heard(now);
         this.promisedUntil = now + leaseNanos; // it may have promised before it stopped
     }
 
@@ -213,8 +233,12 @@ public final class Election {
         } else if (e instanceof LogEnd l) {
             logEpoch = l.lastEpoch();
             logSeq = l.lastSeq();
+        } else if (e instanceof Eligible g) {
+            eligible = g.eligible();
+        } else if (e instanceof EpochFloor f) {
+            floor = Math.max(floor, f.min());
         } else if (e instanceof Promote p) {
-            if (role != Role.PRIMARY) {
+            if (role != Role.PRIMARY && (eligible || p.force())) {
                 campaign(p.force(), p.now(), out);
             }
         } else if (e instanceof StepDown s) {
@@ -240,7 +264,7 @@ public final class Election {
                 }
             }
             case BACKUP -> {
-                if (config.promotion() == Promotion.AUTOMATIC && now - lastHeard >= failAfterNanos
+                if (config.promotion() == Promotion.AUTOMATIC && eligible && now - lastHeard >= failAfterNanos + jitter
                         && now >= promisedUntil) {
                     campaign(false, now, out);
                 }
@@ -249,7 +273,7 @@ public final class Election {
     }
 
     private void campaign(boolean handOver, long now, List<Effect> out) {
-        epoch++;
+        epoch = Math.max(epoch + 1, floor);
         votedFor = config.self();
         role = Role.CANDIDATE;
         primary = null;
@@ -272,7 +296,7 @@ public final class Election {
         }
         role = Role.BACKUP;
         primary = null;
-        lastHeard = now;
+        heard(now);
         promisedUntil = 0;
         setLease(0, out);
         out.add(new RoleChanged(role, epoch, null));
@@ -302,7 +326,7 @@ public final class Election {
                 primary = from;
                 out.add(new RoleChanged(role, epoch, primary));
             }
-            lastHeard = now;
+            heard(now);
             promisedUntil = now + leaseNanos;
             out.add(new Send(from, new HeartbeatAck(epoch, h.sentAt())));
         } else if (m instanceof HeartbeatAck a) {
@@ -341,7 +365,7 @@ public final class Election {
         boolean grant = upToDate && (votedFor == null || votedFor.equals(from));
         if (grant) {
             votedFor = from;
-            lastHeard = now; // give it time to win before standing ourselves
+            heard(now); // give it time to win before standing ourselves
             out.add(new Persist(epoch, votedFor));
         }
         out.add(new Send(from, new Vote(epoch, grant)));
@@ -394,6 +418,11 @@ public final class Election {
             leaseUntil = until;
             out.add(new LeaseChanged(until));
         }
+    }
+
+    private void heard(long now) {
+        lastHeard = now;
+        jitter = random.nextLong(Math.max(1, failAfterNanos / 4));
     }
 
     private List<String> others() {

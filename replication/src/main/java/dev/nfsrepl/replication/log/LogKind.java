@@ -19,6 +19,16 @@ public enum LogKind {
         return code;
     }
 
+    /**
+     * Whether segments of {@code other} may be part of a log of this kind: a journal and a receive
+     * journal hold the same history (the primary's records, under its sequence numbers), so when a
+     * backup is promoted its receive journal goes on as its journal, and when an old primary returns
+     * as a backup, the other way round.
+     */
+    public boolean sameHistory(LogKind other) {
+        return this == other || (this != SPILL && other != SPILL);
+    }
+
     static LogKind of(int code) {
         for (LogKind k : values()) {
             if (k.code == code) {

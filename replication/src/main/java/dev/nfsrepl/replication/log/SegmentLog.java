@@ -554,7 +554,7 @@ public final class SegmentLog implements Closeable {
         if (h.version() != FORMAT_VERSION) {
             throw new IllegalArgumentException("format version " + h.version() + ", this build reads " + FORMAT_VERSION);
         }
-        if (h.kind() != kind) {
+        if (!h.kind().sameHistory(kind)) {
             throw new IllegalArgumentException("a " + h.kind() + " segment in a " + kind + " log");
         }
         if (h.firstSeq() != nameSeq) {

@@ -61,6 +61,8 @@ public final class ReplicaServer implements Closeable {
     private Channel server;
     private volatile Channel primary;
     private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
+    private long helloEpoch; // its epoch; only on the receiving thread
+    private final Fencing fencing;
     private Replica.Resync resync; // a full resync in progress; only on the receiving thread
     private Channel resyncFrom;
     private final java.util.concurrent.atomic.AtomicBoolean progressDue = new java.util.concurrent.atomic.AtomicBoolean();
@@ -83,6 +85,13 @@ public final class ReplicaServer implements Closeable {
 
     public ReplicaServer(InetSocketAddress bind, SyncKey key, ReplicationTls tls, Replica replica, int maxFrameBytes,
                          Duration handshakeTimeout) {
+        this(bind, key, tls, replica, maxFrameBytes, handshakeTimeout, Fencing.NONE);
+    }
+
+    /** @param fencing which primaries to accept (in a cluster with failover: none of an older epoch) */
+    public ReplicaServer(InetSocketAddress bind, SyncKey key, ReplicationTls tls, Replica replica, int maxFrameBytes,
+                         Duration handshakeTimeout, Fencing fencing) {
+        this.fencing = fencing;
         this.bind = bind;
         this.key = key;
         this.tls = tls;
@@ -111,6 +120,22 @@ public final class ReplicaServer implements Closeable {
         }
         LOG.info("replication: listening on {} (TLS: {})", server.localAddress(), tls);
         return this;
+    }
+
+    /**
+     * This node learned of epoch {@code epoch}: the connection of a primary of an older one is closed
+     * (it will be refused if it comes back: {@link Fencing}).
+     */
+    public void fence(long epoch) {
+        receiving.execute(() -> {
+            Channel from = helloFrom;
+            if (from != null && from.isActive() && helloEpoch < epoch) {
+                LOG.warn("replication: closing the connection of the primary of epoch {} ({}): epoch {} began",
+                        helloEpoch, from.remoteAddress(), epoch);
+                from.close();
+                helloFrom = null;
+            }
+        });
     }
 
     public int port() {
@@ -167,12 +192,14 @@ public final class ReplicaServer implements Closeable {
             Receiver rx = receiver;
             if (payload instanceof Hello h) {
                 resync = null; // one a lost connection left unfinished: the store abandons it
+                fencing.accept(h);
                 Receiver attached = replica.attach(h);
                 if (rx != null && rx != attached) {
                     throw new IOException("the primary replicates " + h + ", this backup another export");
                 }
                 receiver = attached;
                 helloFrom = ctx.channel();
+                helloEpoch = h.epoch();
                 ctx.writeAndFlush(new Frame(Frame.Type.ACK, attached.position().encode()));
                 attached.onProgress(() -> progress(ctx, attached));
                 return;

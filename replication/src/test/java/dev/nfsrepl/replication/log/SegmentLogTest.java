@@ -230,6 +230,26 @@ class SegmentLogTest {
     }
 
     @Test
+    void aReceiveJournalGoesOnAsAJournalAndBackAgain() throws IOException {
+        // a promoted backup journals after what it received; an old primary's journal becomes a receive journal
+        try (SegmentLog log = SegmentLog.open(dir.resolve("journal"), LogKind.RECEIVED, LogConfig.DEFAULTS, clock)) {
+            log.append(1, WHO, new Op.Commit(1));
+        }
+        try (SegmentLog log = open(LogConfig.DEFAULTS.withSegmentBytes(4096))) {
+            assertTrue(log.recovery().cuts().isEmpty(), log.recovery().toString());
+            assertEquals(2, log.append(2, WHO, new Op.Commit(2)).seq());
+            assertEquals(3, log.append(2, WHO, new Op.Write(1, 0, ByteBuffer.allocate(5000), Op.Stability.UNSTABLE, 0))
+                    .seq());
+            log.append(2, WHO, new Op.Commit(4)); // past the segment's size: in a journal segment of its own
+            assertTrue(log.segmentCount() >= 2, "journal segments after the received one");
+        }
+        try (SegmentLog log = SegmentLog.open(dir.resolve("journal"), LogKind.RECEIVED, LogConfig.DEFAULTS, clock)) {
+            assertEquals(4, log.lastSeq());
+            assertEquals(4, readAll(log, 0).size());
+        }
+    }
+
+    @Test
     void aLogOfAnotherKindIsNotOpenedAsThisOne() throws IOException {
         try (SegmentLog log = SegmentLog.open(dir.resolve("journal"), LogKind.SPILL, LogConfig.DEFAULTS, clock)) {
             log.append(1, WHO, new Op.Commit(1));

@@ -3,6 +3,7 @@ package dev.nfsrepl.replication.ship;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nfsrepl.replication.log.LogConfig;
@@ -198,6 +199,47 @@ class ReplicaServerTest {
         ch.writeAndFlush(new Frame(Frame.Type.HELLO, new Hello(0x999, 1).encode()));
         assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "dropped");
         assertEquals(0, log.lastSeq());
+    }
+
+    @Test
+    void inAClusterAPrimaryOfAnOlderEpochIsRefusedAndOneAcceptedBeforeIsCutWhenANewerBegins() throws Exception {
+        server.close();
+        java.util.concurrent.atomic.AtomicLong known = new java.util.concurrent.atomic.AtomicLong(5);
+        server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, ReplicationTls.OFF, h -> receiver,
+                1 << 20, Duration.ofSeconds(5), h -> {
+                    if (h.epoch() < known.get()) {
+                        throw new IOException("a primary of epoch " + h.epoch() + "; this backup knows epoch " + known);
+                    }
+                }).start();
+        var history = dev.nfsrepl.replication.cluster.EpochHistory.parse("1:1,5:40");
+        PrimaryEnd stale = new PrimaryEnd();
+        Channel old = connect(KEY, stale);
+        assertInstanceOf(Authenticated.class, stale.next());
+        old.writeAndFlush(new Frame(Frame.Type.HELLO, HELLO.of(4, dev.nfsrepl.replication.cluster.EpochHistory.parse("1:1"))
+                .encode()));
+        assertTrue(old.closeFuture().await(10, TimeUnit.SECONDS), "the primary of epoch 4 is refused");
+
+        PrimaryEnd current = new PrimaryEnd();
+        Channel ch = connect(KEY, current);
+        assertInstanceOf(Authenticated.class, current.next());
+        ch.writeAndFlush(new Frame(Frame.Type.HELLO, HELLO.of(5, history).encode()));
+        assertEquals(new Ack(0, 0), current.nextAck(), "the primary of the epoch it knows is served");
+        known.set(6);
+        server.fence(6);
+        assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "cut once epoch 6 began");
+        assertEquals(0, log.lastSeq());
+    }
+
+    @Test
+    void aHelloRoundTripsItsEpochAndHistoryAndABadOneIsRefused() {
+        Hello h = HELLO.of(9, dev.nfsrepl.replication.cluster.EpochHistory.parse("1:1,4:300,9:1200"));
+        assertEquals(h, Hello.decode(h.encode()));
+        assertEquals(HELLO, Hello.decode(HELLO.encode()));
+        byte[] bad = HELLO.of(3, dev.nfsrepl.replication.cluster.EpochHistory.parse("1:1,4:300")).encode();
+        assertThrows(dev.nfsrepl.replication.record.RecordFormatException.class, () -> Hello.decode(bad),
+                "a history past its own epoch");
+        assertThrows(dev.nfsrepl.replication.record.RecordFormatException.class,
+                () -> Hello.decode(java.util.Arrays.copyOf(h.encode(), h.encode().length - 3)));
     }
 
     @Test
