@@ -18,12 +18,27 @@ command -v cpio >/dev/null || need+=(cpio)
 command -v modprobe >/dev/null || need+=(kmod)
 command -v gcc >/dev/null || need+=(gcc)
 [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need+=(libc6-dev)
+# the cluster in Docker containers (DockerClusterIT): an engine, and debootstrap for the offline base image
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v debootstrap >/dev/null || need+=(debootstrap)
 if ((${#need[@]})); then
     echo "test.sh: installing ${need[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
+
+# Docker: start the engine when none answers (no systemd here), then build the base image offline
+if ! docker info >/dev/null 2>&1; then
+    echo "test.sh: starting dockerd (log in /tmp/nfsrepl-dockerd.log)" >&2
+    (dockerd >/tmp/nfsrepl-dockerd.log 2>&1 &)
+    for _ in $(seq 1 60); do
+        docker info >/dev/null 2>&1 && break
+        sleep 1
+    done
+    docker info >/dev/null 2>&1 || { echo "test.sh: dockerd did not start; see /tmp/nfsrepl-dockerd.log" >&2; exit 1; }
+fi
+"$here/docker/base-image.sh" nfsrepl-base:bookworm
 
 export LC_ALL=C.UTF-8
 exec mvn -B verify "$@"

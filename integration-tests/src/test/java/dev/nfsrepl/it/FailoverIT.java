@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nfsrepl.nfs.xdr.nfs3_prot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,86 +109,23 @@ class FailoverIT {
                 .reduce("", (x, y) -> x + y + "\n");
     }
 
-    /** Writes files to whichever member is primary, retrying through failovers; remembers what was acknowledged. */
-    final class Writer extends Thread {
-        final Set<String> acked = ConcurrentHashMap.newKeySet();
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong failedSince = new AtomicLong(); // nanoTime of the first failure of the current outage
-        final List<Long> outagesMs = new ArrayList<>();
-        volatile String target;
-        int next;
-
-        Writer(String primary) {
-            target = primary;
-        }
-
-        @Override
-        public void run() {
-            while (!stop.get()) {
-                String at = target;
-                int[] p = ports.get(at);
-                try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
-                    byte[] root = m.mntOk(TestCluster.EXPORT_AS);
-                    while (!stop.get() && at.equals(target)) {
-                        String name = "f" + next;
-                        var r = c.create(root, name, 0644);
-                        if (r.status == nfs3_prot.NFS3_OK || (r.status == nfs3_prot.NFS3ERR_EXIST && failedSince.get() != 0)) {
-                            // (EXIST after an outage: the create before it was made, its answer lost)
-                            c.writeOk(c.lookupOk(root, name), 0, ("content of " + name).getBytes(StandardCharsets.UTF_8));
-                            acked.add(name);
-                            next++;
-                            long since = failedSince.getAndSet(0);
-                            if (since != 0) {
-                                synchronized (outagesMs) {
-                                    outagesMs.add((System.nanoTime() - since) / 1_000_000);
-                                }
-                            }
-                        } else {
-                            failed();
-                            break;
-                        }
-                    }
-                } catch (IOException | AssertionError e) {
-                    failed(); // the member went away or stopped taking changes: find the primary again
-                }
-                if (!stop.get() && failedSince.get() != 0) {
-                    retarget();
-                }
+    /** The member that is primary and holds its lease now, or null. */
+    String writable() {
+        for (String n : nodes.keySet()) {
+            JsonNode c = cluster(n);
+            if (c != null && c.get("role").asText().equals("PRIMARY") && c.get("mayWrite").asBoolean()) {
+                return n;
             }
         }
+        return null;
+    }
 
-        void failed() {
-            failedSince.compareAndSet(0, System.nanoTime());
-        }
-
-        void retarget() {
-            for (String n : nodes.keySet()) {
-                JsonNode c = cluster(n);
-                if (c != null && c.get("role").asText().equals("PRIMARY") && c.get("mayWrite").asBoolean()) {
-                    target = n;
-                    return;
-                }
-            }
-            Thread.onSpinWait();
-        }
-
-        void finish() throws InterruptedException {
-            stop.set(true);
-            join(60_000);
-        }
+    ClusterWriter writer(String first) {
+        return new ClusterWriter(first, n -> ports.get(n), this::writable);
     }
 
     void assertAllPresent(String primary, Set<String> acked) throws IOException {
-        int[] p = ports.get(primary);
-        try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
-            byte[] root = m.mntOk(TestCluster.EXPORT_AS);
-            List<String> names = c.listNames(root);
-            List<String> missing = acked.stream().filter(n -> !names.contains(n)).sorted().toList();
-            assertTrue(missing.isEmpty(), "acknowledged and lost: " + missing);
-            for (String n : acked) {
-                assertEquals("content of " + n, new String(c.readAll(c.lookupOk(root, n)), StandardCharsets.UTF_8));
-            }
-        }
+        ClusterWriter.assertAllPresent(ports.get(primary), acked);
     }
 
     void assertConverged(String primary) throws InterruptedException {
@@ -214,7 +148,7 @@ class FailoverIT {
         start("c");
         String first = awaitPrimary(Duration.ofSeconds(30));
         assertEquals("a", first, "the member started with --role primary founds the cluster");
-        Writer w = new Writer(first);
+        ClusterWriter w = writer(first);
         w.start();
         assertTrue(Await.within(Duration.ofSeconds(30), () -> w.acked.size() >= 100), "the client writes: " + w.acked.size()
                 + "\n" + log());
@@ -226,7 +160,7 @@ class FailoverIT {
         assertTrue(Await.within(Duration.ofSeconds(30), () -> w.acked.size() >= before + 100),
                 "the client goes on against the new primary");
         w.finish();
-        long rtoMs = w.outagesMs.stream().mapToLong(Long::longValue).max().orElse(-1);
+        long rtoMs = w.longestOutageMs();
         System.out.println("FailoverIT: primary " + first + " killed; " + second + " primary after " + electedMs
                 + " ms; the client's first change accepted again after " + rtoMs + " ms (failure to first accepted "
                 + "write); " + w.acked.size() + " changes acknowledged");
@@ -251,7 +185,7 @@ class FailoverIT {
         start("b");
         start("c");
         String first = awaitPrimary(Duration.ofSeconds(30));
-        Writer w = new Writer(first);
+        ClusterWriter w = writer(first);
         w.start();
         assertTrue(Await.within(Duration.ofSeconds(30), () -> w.acked.size() >= 50), "the client writes");
         String to = NAMES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();

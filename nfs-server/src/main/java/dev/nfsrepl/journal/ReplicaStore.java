@@ -517,6 +517,45 @@ public final class ReplicaStore implements Replica, Closeable {
         return held;
     }
 
+    /**
+     * This copy holds records from {@code fork} on that the primary does not (it was an older epoch's
+     * primary, and they never reached the new one): they are kept in {@code divergence/NAME}, a
+     * segment log of those records (for the console to list and re-apply on the primary), the
+     * receive journal starts over empty, and the copy asks its primary for a full resync, which
+     * replaces the tree their changes were applied to. Returns the number of records kept.
+     */
+    public synchronized long divergeFrom(long fork, String name) throws IOException {
+        if (receiver == null) {
+            return 0;
+        }
+        long last = log.lastSeq();
+        if (last < fork) {
+            return 0;
+        }
+        Path kept = dir.resolve("divergence").resolve(name);
+        long n = 0;
+        try (SegmentLog out = SegmentLog.open(kept, LogKind.RECEIVED, logConfig, clock);
+             dev.nfsrepl.replication.log.LogCursor c = log.readFromSeq(fork)) {
+            for (OpRecord r; (r = c.next()) != null; ) {
+                out.appendRecord(r);
+                n++;
+            }
+            out.sync(out.lastSeq());
+        }
+        LOG.warn("backup of {}: records #{}..#{} ({} records) were never received by the new primary (its history "
+                + "parts from this node's at #{}); kept in {}; the copy is replaced by a full resync", export, fork, last,
+                n, fork, kept);
+        Hello id = new Hello(fs.rootId(), fs.generation());
+        receiver.close();
+        closeCopy();
+        deleteTree(dir.resolve("log"));
+        SeqFile.write(dir.resolve("applied"), 0);
+        Files.deleteIfExists(dir.resolve("fuzzy"));
+        open(id);
+        receiver.wantResync();
+        return n;
+    }
+
     /** Flushes the tree and advances the applied point to what was applied by now. */
     public synchronized void checkpoint() throws IOException {
         if (receiver == null) {

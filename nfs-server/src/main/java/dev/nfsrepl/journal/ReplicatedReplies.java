@@ -35,6 +35,9 @@ public final class ReplicatedReplies extends ForwardingFileSystem {
         try {
             journal.awaitReplication();
         } catch (IOException e) {
+            if (journal.closedBecause() != null) { // no longer primary: the client tries again, at the new one
+                throw new dev.nfsrepl.fs.error.JukeboxException(e.getMessage(), e);
+            }
             throw IoErrors.map(e, "waiting for backups to hold the change");
         }
         return result;

@@ -82,6 +82,11 @@ final class BackupNode implements Closeable, NodeView {
         return rx == null ? 0 : rx.position().durable();
     }
 
+    /** See {@link ReplicaStore#divergeFrom}. */
+    long divergeFrom(long fork, String name) throws IOException {
+        return store.divergeFrom(fork, name);
+    }
+
     /** Whether it holds a copy a primary gave it (or that it served as primary). */
     boolean hasCopy() {
         return store.receiver() != null;

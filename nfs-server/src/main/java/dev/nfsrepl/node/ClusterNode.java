@@ -112,20 +112,33 @@ final class ClusterNode implements Closeable, NodeView {
 
     private BackupNode newBackup() throws IOException {
         int port = members.get(name).replicationPort();
+        BackupNode[] self = {null}; // (its first HELLO may come before start() returns)
         BackupNode b = new BackupNode(name, config.withExportAs(config.pseudoPath(), true), key, tls, port, clock,
-                fencing());
+                fencing(() -> self[0]));
+        self[0] = b;
         return b.start();
     }
 
     /** A primary of an epoch older than this node knows is refused; one of a newer epoch teaches it the history. */
-    private Fencing fencing() {
+    private Fencing fencing(java.util.function.Supplier<BackupNode> of) {
         return hello -> {
             long known = link == null ? state.epoch() : link.epoch();
             if (hello.epoch() < known) {
                 throw new IOException("a primary of epoch " + hello.epoch() + " (" + hello + "), but epoch " + known
                         + " began: it is no longer primary");
             }
-            if (!hello.history().equals(state.history())) {
+            EpochHistory mine;
+            synchronized (state) {
+                mine = state.history();
+            }
+            if (!hello.history().equals(mine)) {
+                long fork = mine.forkWith(hello.history());
+                BackupNode b = of.get();
+                if (b != null && fork != Long.MAX_VALUE && b.lastSeq() >= fork) {
+                    // this node wrote records as an older primary that the new one never got
+                    b.divergeFrom(fork, "epoch-" + mine.epochOf(fork) + "-from-" + fork + "-" + clock.instant()
+                            .toString().replace(':', '-'));
+                }
                 synchronized (state) {
                     state.history(hello.history());
                 }

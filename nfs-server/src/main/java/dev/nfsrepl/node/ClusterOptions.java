@@ -60,8 +60,9 @@ final class ClusterOptions {
             return InetSocketAddress.createUnresolved(host, replicationPort);
         }
 
+        /** Resolved when it is used (see {@link dev.nfsrepl.replication.cluster.ClusterLink.Members}). */
         InetSocketAddress cluster() {
-            return new InetSocketAddress(host, clusterPort);
+            return InetSocketAddress.createUnresolved(host, clusterPort);
         }
     }
 

@@ -79,6 +79,11 @@ public final class Main {
                 + "(insecure, no_root_squash), at its absolute path. Ignored when --exports is given.")
         Path export;
 
+        @Option(names = "--export-clients", paramLabel = "SPEC[,SPEC...]", description = "Who may mount --export: "
+                + "client specs as in an exports file (an address, a CIDR, a host name, *), each rw (ro on a backup), "
+                + "insecure, no_root_squash. Default: loopback (127.0.0.0/8,::1).")
+        String exportClients;
+
         @Option(names = "--exports", description = "Exports file in exports(5) style; re-read on SIGHUP.")
         Path exportsFile;
 
@@ -147,7 +152,7 @@ public final class Main {
             boolean pm = portmap != null ? portmap : root;
             ServerConfig cfg = new ServerConfig(export == null ? null : export.toAbsolutePath(), exportsFile, state,
                     bind, nfsPort, mountPort, pm, workers).withExportAs(repl.exportAs,
-                    repl.role == ReplicationOptions.Role.backup);
+                    repl.role == ReplicationOptions.Role.backup).withClients(exportClients);
             if (journal != null) {
                 LogConfig log = LogConfig.DEFAULTS.withRetention(journalRetentionMib << 20,
                         Duration.ofHours(journalRetentionHours));

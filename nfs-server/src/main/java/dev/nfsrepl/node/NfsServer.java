@@ -148,7 +148,7 @@ public final class NfsServer implements Closeable {
     /** Reads the exports (the file, or the default export) and serves them; used at start and on SIGHUP. */
     public synchronized void loadExports() throws IOException {
         Exports exports = config.exportsFile() != null ? Exports.parse(config.exportsFile())
-                : Exports.defaultFor(config.export(), config.pseudoPath(), config.readOnly());
+                : Exports.defaultFor(config.export(), config.pseudoPath(), config.readOnly(), config.clients());
         try {
             table.set(ExportTable.build(exports, this::fileSystemFor));
         } catch (UncheckedIOException e) {

@@ -104,7 +104,15 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
         }
         boolean fallBack = options.whenUnreachable == ReplicationOptions.WhenNoBackup.async;
         try {
-            if (!group.awaitHeld(seq, needed, () -> fallBack && group.reachable() < needed)) {
+            // a primary that lost its lease (or its role) stops waiting: its client is told to try again
+            // (at the new primary, which holds the change or not; the reply never promised either)
+            if (!group.awaitHeld(seq, needed, () -> journal.closedBecause() != null
+                    || (fallBack && group.reachable() < needed))) {
+                String closed = journal.closedBecause();
+                if (closed != null) {
+                    throw new NotPrimaryException("record #" + seq + " is not known to be on enough backups, and "
+                            + "changes are refused now: " + closed);
+                }
                 long now = System.nanoTime();
                 long last = lastWarning.get();
                 if (now - last > TimeUnit.SECONDS.toNanos(10) && lastWarning.compareAndSet(last, now)) {
@@ -121,5 +129,12 @@ final class PrimaryReplication implements ReplicationHook, Closeable {
     @Override
     public void close() throws IOException {
         group.close();
+    }
+
+    /** Waiting for backups ended because this node may no longer take changes (no lease, not primary). */
+    static final class NotPrimaryException extends IOException {
+        NotPrimaryException(String message) {
+            super(message);
+        }
     }
 }

@@ -18,23 +18,32 @@ import java.nio.file.Path;
  * @param journal    where and how every change is journaled, or null for no journal
  * @param pseudoPath the path clients mount {@code export} as (null: its absolute path)
  * @param readOnly   serve {@code export} read-only (a backup)
+ * @param clients    who may mount {@code export} (client specs as in an exports file, comma-separated; each gets
+ *                   {@code insecure,no_root_squash}); null: loopback only
  */
 public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
-                           boolean portmap, int workers, JournalConfig journal, String pseudoPath, boolean readOnly) {
+                           boolean portmap, int workers, JournalConfig journal, String pseudoPath, boolean readOnly,
+                           String clients) {
 
     public ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
                         boolean portmap, int workers) {
-        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null, null, false);
+        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null, null, false, null);
     }
 
     public ServerConfig withJournal(JournalConfig j) {
         return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, j, pseudoPath,
-                readOnly);
+                readOnly, clients);
+    }
+
+    /** {@code export} to these clients (see {@link #clients}). */
+    public ServerConfig withClients(String specs) {
+        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal,
+                pseudoPath, readOnly, specs);
     }
 
     public ServerConfig withExportAs(String pseudo, boolean ro) {
         return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal, pseudo,
-                ro);
+                ro, clients);
     }
 
     public static final int DEFAULT_NFS_PORT = 2049;

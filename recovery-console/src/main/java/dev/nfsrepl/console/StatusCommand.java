@@ -35,6 +35,12 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.printf("node %s (%s): %s, epoch %d, newest record #%d%n", s.path("node").asText("?"), node.base(),
                 s.path("role").asText("?"), s.path("epoch").asInt(), s.path("lastSeq").asLong());
+        JsonNode c = s.path("cluster");
+        if (c.isObject()) {
+            out.printf("cluster %s: %s in epoch %d, primary %s, %s; epochs %s%n", c.path("members"), c.path("role").asText(),
+                    c.path("epoch").asLong(), c.path("primary").asText("none known"),
+                    c.path("mayWrite").asBoolean() ? "taking changes" : "not taking changes", c.path("history").asText());
+        }
         for (JsonNode e : s.path("exports")) {
             out.printf("export %s (%s): journal #%d, applied #%d, %s%n", e.path("path").asText(), e.path("dir").asText(),
                     e.path("lastSeq").asLong(), e.path("appliedSeq").asLong(), bytes(e.path("journalBytes").asLong()));

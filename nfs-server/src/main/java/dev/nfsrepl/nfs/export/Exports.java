@@ -58,21 +58,25 @@ public final class Exports {
      * ::1(rw,insecure,no_root_squash)}.
      */
     public static Exports defaultFor(Path dir) {
-        return defaultFor(dir, null, false);
+        return defaultFor(dir, null, false, null);
     }
 
     /**
-     * The export of {@code dir} to loopback clients ({@code insecure,no_root_squash}), mounted as
-     * {@code pseudoPath} (null: the directory's absolute path), read-only or read-write.
+     * The export of {@code dir} to {@code clients} (client specs as in an exports file,
+     * comma-separated; null: loopback, {@code 127.0.0.0/8,::1}), each {@code insecure,no_root_squash},
+     * mounted as {@code pseudoPath} (null: the directory's absolute path), read-only or read-write.
      */
-    public static Exports defaultFor(Path dir, String pseudoPath, boolean readOnly) {
+    public static Exports defaultFor(Path dir, String pseudoPath, boolean readOnly, String clients) {
         Path local = dir.toAbsolutePath().normalize();
-        ExportOptions loopback = new ExportOptions(
+        ExportOptions open = new ExportOptions(
                 readOnly, Squash.NONE, ExportOptions.NOBODY, ExportOptions.NOBODY, false, true);
-        List<Export.Client> clients = List.of(
-                new Export.Client(ClientSpec.parse("127.0.0.0/8"), loopback),
-                new Export.Client(ClientSpec.parse("::1"), loopback));
-        return of(List.of(new Export(local, pseudoPath != null ? pseudoPath : local.toString(), clients)));
+        List<Export.Client> list = new java.util.ArrayList<>();
+        for (String spec : (clients == null ? "127.0.0.0/8,::1" : clients).split(",")) {
+            if (!spec.isBlank()) {
+                list.add(new Export.Client(ClientSpec.parse(spec.trim()), open));
+            }
+        }
+        return of(List.of(new Export(local, pseudoPath != null ? pseudoPath : local.toString(), list)));
     }
 
     /** Every export, in file order. */

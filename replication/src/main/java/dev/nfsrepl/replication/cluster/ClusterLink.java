@@ -42,7 +42,11 @@ public final class ClusterLink implements Closeable {
         void roleChanged(Election.Role role, long epoch, String primary);
     }
 
-    /** Where each member listens for cluster datagrams (this node's entry is where it binds). */
+    /**
+     * Where each member listens for cluster datagrams (this node's entry is where it binds). A host
+     * name that does not resolve yet (a container whose network is not up) is looked up again at
+     * each send until it does.
+     */
     public record Members(Map<String, InetSocketAddress> addresses) {
     }
 
@@ -63,6 +67,8 @@ public final class ClusterLink implements Closeable {
     private volatile long epoch;
     private volatile String primary;
     private long refused;
+    private final Map<String, InetSocketAddress> resolved = new java.util.HashMap<>(); // only on the loop's thread
+    private final java.util.Set<String> unresolvedWarned = new java.util.HashSet<>();
 
     /**
      * @param key    the key datagrams are authenticated with (derived from the sync key)
@@ -219,9 +225,22 @@ public final class ClusterLink implements Closeable {
     }
 
     private void send(String to, Election.Message m) {
+        InetSocketAddress at = resolved.get(to);
+        if (at == null) {
+            InetSocketAddress given = members.addresses().get(to);
+            at = given.isUnresolved() ? new InetSocketAddress(given.getHostString(), given.getPort()) : given;
+            if (at.isUnresolved()) {
+                if (unresolvedWarned.add(to)) {
+                    LOG.warn("cluster: cannot resolve member {} ({}) yet; trying again with each message", to,
+                            given.getHostString());
+                }
+                return;
+            }
+            resolved.put(to, at);
+        }
         byte[] bytes = wire.encode(config.self(), boot, ++counter, m);
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
-        channel.writeAndFlush(new DatagramPacket(buf, members.addresses().get(to)));
+        channel.writeAndFlush(new DatagramPacket(buf, at));
     }
 
     @Override

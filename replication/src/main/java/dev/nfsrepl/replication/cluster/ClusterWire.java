@@ -14,8 +14,8 @@ import java.security.MessageDigest;
  *   datagram := "NRC1" type:u8 fromLen:u8 from:utf8 boot:u64 counter:u64 body mac:32
  *   body     := HEARTBEAT(1) epoch:u64 sentAt:u64
  *             | ACK(2)       epoch:u64 sentAt:u64
- *             | VOTE_REQ(3)  epoch:u64 lastEpoch:u64 lastSeq:u64 handOver:u8
- *             | VOTE(4)      epoch:u64 granted:u8
+ *             | VOTE_REQ(3)  epoch:u64 lastEpoch:u64 lastSeq:u64 flags:u8   ; bit 0 hand-over, bit 1 pre-vote
+ *             | VOTE(4)      epoch:u64 flags:u8                             ; bit 0 granted, bit 1 pre-vote
  *             | RELEASE(5)   epoch:u64 successorLen:u8 successor:utf8   ; successorLen 0: none
  *   mac      := HMAC-SHA256(key, everything before it)
  * </pre>
@@ -51,9 +51,9 @@ public final class ClusterWire {
         } else if (m instanceof Election.HeartbeatAck a) {
             b.putLong(a.sentAt());
         } else if (m instanceof Election.VoteRequest v) {
-            b.putLong(v.lastEpoch()).putLong(v.lastSeq()).put((byte) (v.handOver() ? 1 : 0));
+            b.putLong(v.lastEpoch()).putLong(v.lastSeq()).put((byte) ((v.handOver() ? 1 : 0) | (v.pre() ? 2 : 0)));
         } else if (m instanceof Election.Vote v) {
-            b.put((byte) (v.granted() ? 1 : 0));
+            b.put((byte) ((v.granted() ? 1 : 0) | (v.pre() ? 2 : 0)));
         } else if (m instanceof Election.Release r) {
             byte[] s = r.successor() == null ? new byte[0] : name(r.successor());
             b.put((byte) s.length).put(s);
@@ -89,8 +89,16 @@ public final class ClusterWire {
             Election.Message m = switch (type) {
                 case 1 -> new Election.Heartbeat(epoch, b.getLong());
                 case 2 -> new Election.HeartbeatAck(epoch, b.getLong());
-                case 3 -> new Election.VoteRequest(epoch, b.getLong(), b.getLong(), flag(b.get()));
-                case 4 -> new Election.Vote(epoch, flag(b.get()));
+                case 3 -> {
+                    long lastEpoch = b.getLong();
+                    long lastSeq = b.getLong();
+                    int f = flags(b.get());
+                    yield new Election.VoteRequest(epoch, lastEpoch, lastSeq, (f & 1) != 0, (f & 2) != 0);
+                }
+                case 4 -> {
+                    int f = flags(b.get());
+                    yield new Election.Vote(epoch, (f & 1) != 0, (f & 2) != 0);
+                }
                 case 5 -> {
                     int len = b.get() & 0xff;
                     yield new Election.Release(epoch, len == 0 ? null : string(b, len));
@@ -107,11 +115,11 @@ public final class ClusterWire {
         }
     }
 
-    private static boolean flag(byte b) {
-        if (b != 0 && b != 1) {
-            throw new RecordFormatException("a flag of " + b);
+    private static int flags(byte b) {
+        if ((b & ~3) != 0) {
+            throw new RecordFormatException("flags " + b);
         }
-        return b == 1;
+        return b;
     }
 
     private static String string(ByteBuffer b, int len) {

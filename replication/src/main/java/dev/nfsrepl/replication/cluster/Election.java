@@ -96,11 +96,22 @@ public final class Election {
     public record HeartbeatAck(long epoch, long sentAt) implements Message {
     }
 
-    /** Candidate → all. {@code handOver}: the primary named it successor, or an operator forces it; the lease promise yields. */
-    public record VoteRequest(long epoch, long lastEpoch, long lastSeq, boolean handOver) implements Message {
+    /**
+     * Candidate → all. {@code handOver}: the primary named it successor, or an operator forces it; the
+     * lease promise yields. {@code pre}: a pre-vote (would you vote for me in {@code epoch}?), which
+     * changes nothing at the voter.
+     */
+    public record VoteRequest(long epoch, long lastEpoch, long lastSeq, boolean handOver, boolean pre) implements Message {
+        public VoteRequest(long epoch, long lastEpoch, long lastSeq, boolean handOver) {
+            this(epoch, lastEpoch, lastSeq, handOver, false);
+        }
     }
 
-    public record Vote(long epoch, boolean granted) implements Message {
+    /** The answer to a {@link VoteRequest} (a granted pre-vote carries the epoch asked about; a refusal, the voter's). */
+    public record Vote(long epoch, boolean granted, boolean pre) implements Message {
+        public Vote(long epoch, boolean granted) {
+            this(epoch, granted, false);
+        }
     }
 
     /** A primary stepping down: its lease is over; {@code successor} (or null) stands for election now. */
@@ -189,6 +200,9 @@ public final class Election {
     private long logEpoch;
     private long logSeq;
     private long floor;
+    private long preEpoch; // the epoch a pre-vote in progress asks about
+    private long preEnds; // when it is given up (0: none in progress)
+    private final Set<String> preVotes = new HashSet<>();
     private boolean eligible = true;
     private boolean handingOver; // this candidacy asks voters to yield their promise
     private final Set<String> votes = new HashSet<>();
@@ -238,8 +252,10 @@ public final class Election {
         } else if (e instanceof EpochFloor f) {
             floor = Math.max(floor, f.min());
         } else if (e instanceof Promote p) {
-            if (role != Role.PRIMARY && (eligible || p.force())) {
-                campaign(p.force(), p.now(), out);
+            if (role != Role.PRIMARY && p.force()) {
+                campaign(true, p.now(), out);
+            } else if (role == Role.BACKUP && eligible) {
+                preVote(p.now(), out);
             }
         } else if (e instanceof StepDown s) {
             stepDown(s.successor(), s.now(), out);
@@ -260,15 +276,41 @@ public final class Election {
             }
             case CANDIDATE -> {
                 if (now >= electionEnds) {
-                    campaign(handingOver, now, out); // split vote or lost messages: again, in a new epoch
+                    if (handingOver) {
+                        campaign(true, now, out); // a hand-over goes on in a new epoch
+                    } else {
+                        role = Role.BACKUP; // split vote or lost messages: ask again before taking an epoch
+                        out.add(new RoleChanged(role, epoch, null));
+                        preVote(now, out);
+                    }
                 }
             }
             case BACKUP -> {
                 if (config.promotion() == Promotion.AUTOMATIC && eligible && now - lastHeard >= failAfterNanos + jitter
-                        && now >= promisedUntil) {
-                    campaign(false, now, out);
+                        && now >= promisedUntil && (preEnds == 0 || now >= preEnds)) {
+                    preVote(now, out);
                 }
             }
+        }
+    }
+
+    /**
+     * Asks the others whether they would vote for this node in the next epoch, changing nothing
+     * (Raft's pre-vote): only with a quorum's yes does it take the epoch and stand. A member cut off
+     * from the others so never raises its epoch, and cannot depose a healthy primary when it returns.
+     */
+    private void preVote(long now, List<Effect> out) {
+        preEpoch = Math.max(epoch + 1, floor);
+        preVotes.clear();
+        preVotes.add(config.self());
+        preEnds = now + failAfterNanos / 2 + random.nextLong(Math.max(1, failAfterNanos / 2));
+        if (preVotes.size() >= config.quorum()) {
+            preEnds = 0;
+            campaign(false, now, out);
+            return;
+        }
+        for (String m : others()) {
+            out.add(new Send(m, new VoteRequest(preEpoch, logEpoch, logSeq, false, true)));
         }
     }
 
@@ -310,11 +352,15 @@ public final class Election {
             return; // not of this cluster (the shell authenticates; this guards the names)
         }
         if (m instanceof VoteRequest v) {
-            voteRequested(from, v, now, out);
+            if (v.pre()) {
+                preVoteRequested(from, v, now, out);
+            } else {
+                voteRequested(from, v, now, out);
+            }
             return;
         }
-        if (m.epoch() > epoch) {
-            adopt(m.epoch(), out);
+        if (m.epoch() > epoch && !(m instanceof Vote v && v.pre() && v.granted())) {
+            adopt(m.epoch(), out); // (a granted pre-vote carries the epoch asked about, not one anybody has)
         }
         if (m instanceof Heartbeat h) {
             if (h.epoch() < epoch) {
@@ -334,6 +380,14 @@ public final class Election {
                 answered.merge(from, a.sentAt(), Math::max);
                 renewLease(now, out);
             }
+        } else if (m instanceof Vote v && v.pre()) {
+            if (v.granted() && role == Role.BACKUP && preEnds != 0 && v.epoch() == preEpoch) {
+                preVotes.add(from);
+                if (preVotes.size() >= config.quorum()) {
+                    preEnds = 0;
+                    campaign(false, now, out);
+                }
+            }
         } else if (m instanceof Vote v) {
             if (role == Role.CANDIDATE && v.epoch() == epoch && v.granted()) {
                 votes.add(from);
@@ -349,6 +403,14 @@ public final class Election {
                 }
             }
         }
+    }
+
+    /** Would this node vote for {@code from} in {@code v.epoch()}? Answers, and changes nothing. */
+    private void preVoteRequested(String from, VoteRequest v, long now, List<Effect> out) {
+        boolean leased = role == Role.PRIMARY ? now < leaseUntil : now < promisedUntil;
+        boolean upToDate = v.lastEpoch() > logEpoch || (v.lastEpoch() == logEpoch && v.lastSeq() >= logSeq);
+        boolean grant = !leased && v.epoch() > epoch && upToDate;
+        out.add(new Send(from, new Vote(grant ? v.epoch() : epoch, grant, true)));
     }
 
     private void voteRequested(String from, VoteRequest v, long now, List<Effect> out) {
@@ -422,6 +484,7 @@ public final class Election {
 
     private void heard(long now) {
         lastHeard = now;
+        preEnds = 0;
         jitter = random.nextLong(Math.max(1, failAfterNanos / 4));
     }
 

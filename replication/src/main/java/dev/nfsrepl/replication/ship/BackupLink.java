@@ -582,7 +582,8 @@ public final class BackupLink implements Closeable {
                 if (!positionKnown) {
                     positionKnown = true;
                     shipped = a.durable();
-                    feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), journalFromEmptyTree, now()));
+                    feed(new LinkMachine.Ready(a.durable(), a.applied(), oldestAvailable(), journalFromEmptyTree,
+                            a.wantsResync(), now()));
                 } else {
                     feed(new LinkMachine.Acked(a.durable(), a.applied(), now()));
                 }

@@ -64,11 +64,15 @@ public final class LinkMachine {
      * empty, so its records alone rebuild the tree; when not, a backup holding nothing yet needs a
      * full resync.
      */
-    public record Ready(long durable, long applied, long oldestAvailable, boolean journalFromEmptyTree, long now)
-            implements Event {
+    public record Ready(long durable, long applied, long oldestAvailable, boolean journalFromEmptyTree,
+                        boolean backupWantsResync, long now) implements Event {
 
         public Ready(long durable, long applied, long oldestAvailable, long now) {
-            this(durable, applied, oldestAvailable, true, now);
+            this(durable, applied, oldestAvailable, true, false, now);
+        }
+
+        public Ready(long durable, long applied, long oldestAvailable, boolean journalFromEmptyTree, long now) {
+            this(durable, applied, oldestAvailable, journalFromEmptyTree, false, now);
         }
     }
 
@@ -278,9 +282,11 @@ public final class LinkMachine {
             out.add(new DeleteSpill());
         }
         boolean fresh = acked == 0 && !r.journalFromEmptyTree();
-        if (needsResync || acked + 1 < r.oldestAvailable() || fresh) {
+        if (needsResync || r.backupWantsResync() || acked + 1 < r.oldestAvailable() || fresh) {
             resyncing = true;
-            out.add(new FullResync(needsResync ? resyncReason : fresh ? "a new backup, and the journal began when "
+            out.add(new FullResync(needsResync ? resyncReason : r.backupWantsResync() ? "the backup asks for one: it "
+                    + "held records this primary does not (an older primary's, kept in its divergence directory)"
+                    : fresh ? "a new backup, and the journal began when "
                     + "the tree already held files" : "records after #" + acked + " are no longer kept (the oldest is #"
                     + r.oldestAvailable() + ")"));
             return;

@@ -38,6 +38,7 @@ public final class Receiver implements Closeable {
     private final RecordSink sink;
     private final ExecutorService applier;
     private volatile long applied;
+    private volatile boolean wantsResync;
     private volatile long commit;
     private final long base; // held without being in the receive journal (the start of a full resync)
     private volatile String diverged;
@@ -73,9 +74,14 @@ public final class Receiver implements Closeable {
     }
 
     /** What this backup holds durably and has applied (sent after the handshake and after each batch). */
+    /** Asks the primary for a full resync at the next handshake (this copy holds records the primary does not). */
+    public void wantResync() {
+        wantsResync = true;
+    }
+
     public Ack position() {
         long held = held();
-        return new Ack(held, Math.min(applied, held), diverged != null);
+        return new Ack(held, Math.min(applied, held), diverged != null, wantsResync);
     }
 
     private long held() {

@@ -24,7 +24,7 @@ import java.security.SecureRandom;
 final class Handshake {
 
     /** The protocol version this build speaks (2: ACK carries flags; 3: RESYNC_BEGIN + RESYNC_HAVE resume a resync). */
-    static final int VERSION = 5; // 4: PROGRESS frames; 5: a resync's copy is exact as of RESYNC_END's asOf
+    static final int VERSION = 6; // 4: PROGRESS frames; 5: a resync's copy is exact as of RESYNC_END's asOf; 6: HELLO has epochs
     static final int NONCE_BYTES = 32;
     private static final int PROOF_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -22,6 +22,7 @@ class ClusterWireTest {
     void everyMessageRoundTrips() {
         List<Election.Message> all = List.of(new Election.Heartbeat(7, 123_456_789L), new Election.HeartbeatAck(7, 42),
                 new Election.VoteRequest(8, 7, 99_000, true), new Election.VoteRequest(8, 0, 0, false),
+                new Election.VoteRequest(8, 7, 5, false, true), new Election.Vote(8, true, true),
                 new Election.Vote(8, true), new Election.Vote(9, false), new Election.Release(7, "node-β"),
                 new Election.Release(7, null));
         long counter = 0;

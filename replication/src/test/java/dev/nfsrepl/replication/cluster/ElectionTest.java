@@ -107,7 +107,10 @@ class ElectionTest {
                     persisted.get(n)[0] = p.epoch();
                     persistedVote.put(n, p.votedFor());
                 } else if (e instanceof Election.Send s) {
-                    assertTrue(s.message().epoch() <= persisted.get(n)[0], n + " sent " + s + " before persisting its epoch");
+                    boolean proposal = (s.message() instanceof Election.VoteRequest q && q.pre())
+                            || (s.message() instanceof Election.Vote a && a.pre() && a.granted()); // an epoch asked about
+                    assertTrue(proposal || s.message().epoch() <= persisted.get(n)[0], n + " sent " + s
+                            + " before persisting its epoch");
                     if (linked(n, s.to()) && rnd.nextDouble() >= loss) {
                         inFlight.add(new Object[] {n, s.to(), s.message()});
                         queue.add(new long[] {now + rnd.nextInt(20) * MS, inFlight.size() - 1});
@@ -271,6 +274,22 @@ class ElectionTest {
         String after = s.awaitPrimary(3_000);
         assertNotEquals(first, after);
         assertEquals(Election.Role.BACKUP, s.nodes.get(first).role(), "the newer epoch reached it: it follows");
+    }
+
+    @Test
+    void aBackupCutOffRaisesNoEpochAndDoesNotDeposeThePrimaryWhenItReturns() {
+        Sim s = new Sim(5, List.of("a", "b", "c"), BASE);
+        String primary = s.awaitPrimary(5_000);
+        long epoch = s.nodes.get(primary).epoch();
+        String away = s.names.stream().filter(n -> !n.equals(primary)).findFirst().orElseThrow();
+        s.isolate(away);
+        s.run(10_000); // many election timeouts: it asks, nobody answers
+        assertEquals(epoch, s.nodes.get(away).epoch(), "pre-votes alone never raise the epoch");
+        s.heal();
+        s.run(2_000);
+        assertEquals(primary, s.primary(), "the primary was not deposed");
+        assertEquals(epoch, s.nodes.get(primary).epoch());
+        assertEquals(primary, s.nodes.get(away).primary(), "it follows the primary again");
     }
 
     @Test

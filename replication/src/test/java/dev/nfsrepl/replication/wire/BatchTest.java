@@ -86,8 +86,9 @@ public class BatchTest {
         assertThrows(RecordFormatException.class, () -> Ack.decode(new byte[15]));
         assertThrows(RecordFormatException.class, () -> Ack.decode(new byte[16]), "an ACK of protocol version 1");
         byte[] unknownFlag = new Ack(3, 2).encode();
-        unknownFlag[16] = 2;
+        unknownFlag[16] = 4;
         assertThrows(RecordFormatException.class, () -> Ack.decode(unknownFlag), "a flag this version does not know");
+        assertEquals(new Ack(3, 2, true, true), Ack.decode(new Ack(3, 2, true, true).encode()));
         assertThrows(RecordFormatException.class, () -> Ack.decode(new Ack(3, 5).encode()), "applied beyond durable");
     }
 
