@@ -349,7 +349,8 @@ final class ClusterNode implements Closeable, NodeView {
         synchronized (state) {
             h = state.history();
         }
-        return s.inCluster(new NodeStatus.Cluster(link.epoch(), link.role().name(), link.primary(), link.mayWrite(),
+        boolean serving = primary != null && link.mayWrite(); // (the lease comes a moment before the service)
+        return s.inCluster(new NodeStatus.Cluster(link.epoch(), link.role().name(), link.primary(), serving,
                 List.copyOf(members.keySet()), h.toString()));
     }
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         subcommands = {StatusCommand.class, OpsCommand.class, ShowCommand.class, RestoreCommand.class,
                 ReplayCommand.class, CheckpointCommand.class,
                 RestorePointCommand.class, VerifyCommand.class, SpillCommand.class, PromoteCommand.class,
-                DemoteCommand.class},
+                DemoteCommand.class, DivergenceCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad usage (an unknown option, no node given, a filter the node refused)",
                 "3:the node cannot be reached", "4:the node refused the token",

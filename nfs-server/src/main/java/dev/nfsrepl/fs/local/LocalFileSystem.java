@@ -459,6 +459,9 @@ public final class LocalFileSystem implements FileSystem {
     // ---------------------------------------------------------------- resolution
 
     private Node node(long id) throws FsException {
+        if (index == null) { // closed: a backup's copy being replaced, say
+            throw new StaleException("the tree " + root + " is closed");
+        }
         if (id == rootId) {
             return new Node(id, root, statOrStale(root, id));
         }

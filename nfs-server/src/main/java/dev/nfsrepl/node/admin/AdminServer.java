@@ -122,6 +122,15 @@ public final class AdminServer implements Closeable {
                 ctx.json(j.view());
             });
             c.routes.get("/api/v1/ops/{seq}", ctx -> ctx.json(op(node, ctx)));
+            c.routes.get("/api/v1/divergence", ctx -> ctx.json(dev.nfsrepl.journal.Divergence.list(
+                    journal(node, ctx).dir())));
+            c.routes.get("/api/v1/divergence/{name}", ctx -> {
+                try {
+                    ctx.json(dev.nfsrepl.journal.Divergence.records(journal(node, ctx).dir(), ctx.pathParam("name")));
+                } catch (RestoreException e) {
+                    throw refused(e);
+                }
+            });
             c.routes.post("/api/v1/cluster/promote", ctx -> {
                 Map<?, ?> b = body(ctx);
                 try {
@@ -148,8 +157,8 @@ public final class AdminServer implements Closeable {
                 ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape());
             });
             c.routes.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-            c.routes.exception(FsException.class, (e, ctx) -> error(ctx, HttpStatus.INTERNAL_SERVER_ERROR,
-                    "reading the tree: " + e.getMessage()));
+            c.routes.exception(FsException.class, (e, ctx) -> error(ctx, e instanceof dev.nfsrepl.fs.error.StaleException
+                    ? HttpStatus.CONFLICT : HttpStatus.INTERNAL_SERVER_ERROR, "reading the tree: " + e.getMessage()));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("admin API: {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, e.toString());
