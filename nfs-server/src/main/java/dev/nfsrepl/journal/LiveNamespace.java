@@ -97,7 +97,6 @@ final class LiveNamespace {
     private final Map<Long, Long> knownAt = new HashMap<>(); // directory -> the last record its entries hold
     private final Set<Long> gone = new HashSet<>(); // found removed from the live tree
     private long asOf;
-    private long listed;
 
     private LiveNamespace(FileSystem fs, Changes changes) {
         this.fs = fs;
@@ -128,15 +127,6 @@ final class LiveNamespace {
     /** The record the namespace is exact after. */
     long asOf() {
         return asOf;
-    }
-
-    /** Directories listed (some more than once when the tree changed meanwhile). */
-    long listed() {
-        return listed;
-    }
-
-    long rootId() {
-        return fs.rootId();
     }
 
     /** The entries of directory {@code dir}, by name. */
@@ -206,7 +196,6 @@ final class LiveNamespace {
         }
         entries.put(dir, names);
         knownAt.put(dir, at);
-        listed++;
         return next;
     }
 

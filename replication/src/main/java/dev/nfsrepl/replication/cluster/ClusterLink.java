@@ -27,9 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The shell around one node's {@link Election}: UDP datagrams to and from the other members
  * ({@link ClusterWire}), a tick every 10 ms, the persisted {@link ClusterState}, and the role it
- * reports to the node ({@link Listener}). Heartbeats that reach the node another way (over the
- * replication connection: a second channel, so that one broken path is not taken for a dead
- * primary) come in through {@link #heard}. Everything runs on one event-loop thread; the public
+ * reports to the node ({@link Listener}). Everything runs on one event-loop thread; the public
  * methods hand their work to it and are thread-safe.
  */
 public final class ClusterLink implements Closeable {
@@ -151,11 +149,6 @@ public final class ClusterLink implements Closeable {
     /** Candidacies of this node take an epoch of at least {@code min} ({@link Election.EpochFloor}). */
     public void epochFloor(long min) {
         submit(() -> step(new Election.EpochFloor(min, ticker.getAsLong())));
-    }
-
-    /** A heartbeat of {@code from} that came another way (the replication connection). */
-    public void heard(String from, Election.Heartbeat h) {
-        submit(() -> step(new Election.Received(from, h, ticker.getAsLong())));
     }
 
     /** Stands for election now ({@code force}: voters yield their lease promise; see {@link Election.Promote}). */
