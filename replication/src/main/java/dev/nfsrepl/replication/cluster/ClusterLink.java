@@ -42,8 +42,8 @@ public final class ClusterLink implements Closeable {
 
     /**
      * Where each member listens for cluster datagrams (this node's entry is where it binds). A host
-     * name that does not resolve yet (a container whose network is not up) is looked up again at
-     * each send until it does.
+     * name is looked up at each send (a container whose network is not up yet, or that came back with
+     * another address).
      */
     public record Members(Map<String, InetSocketAddress> addresses) {
     }
@@ -65,7 +65,6 @@ public final class ClusterLink implements Closeable {
     private volatile long epoch;
     private volatile String primary;
     private long refused;
-    private final Map<String, InetSocketAddress> resolved = new java.util.HashMap<>(); // only on the loop's thread
     private final java.util.Set<String> unresolvedWarned = new java.util.HashSet<>();
 
     /**
@@ -218,19 +217,18 @@ public final class ClusterLink implements Closeable {
     }
 
     private void send(String to, Election.Message m) {
-        InetSocketAddress at = resolved.get(to);
-        if (at == null) {
-            InetSocketAddress given = members.addresses().get(to);
-            at = given.isUnresolved() ? new InetSocketAddress(given.getHostString(), given.getPort()) : given;
-            if (at.isUnresolved()) {
-                if (unresolvedWarned.add(to)) {
-                    LOG.warn("cluster: cannot resolve member {} ({}) yet; trying again with each message", to,
-                            given.getHostString());
-                }
-                return;
+        // looked up at each send (the JVM caches answers for 30 s): a member restarted in a container may
+        // come back with another address, and one that does not resolve yet may later
+        InetSocketAddress given = members.addresses().get(to);
+        InetSocketAddress at = given.isUnresolved() ? new InetSocketAddress(given.getHostString(), given.getPort()) : given;
+        if (at.isUnresolved()) {
+            if (unresolvedWarned.add(to)) {
+                LOG.warn("cluster: cannot resolve member {} ({}) yet; trying again with each message", to,
+                        given.getHostString());
             }
-            resolved.put(to, at);
+            return;
         }
+        unresolvedWarned.remove(to);
         byte[] bytes = wire.encode(config.self(), boot, ++counter, m);
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
         channel.writeAndFlush(new DatagramPacket(buf, at));
