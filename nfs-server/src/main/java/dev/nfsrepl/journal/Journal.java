@@ -168,6 +168,30 @@ public final class Journal implements Closeable {
         return gate.closedBecause();
     }
 
+    /** A change refused because the write gate is closed; nothing was appended. */
+    public static final class ClosedException extends IOException {
+        ClosedException(String why) {
+            super("changes are refused: " + why);
+        }
+    }
+
+    private static final class GateClosed extends RuntimeException {
+        GateClosed(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /**
+     * The last record, read after {@code gate} was closed: the gate is checked under the log's lock
+     * as each record is appended, so no change can be appended after this one once it is closed.
+     */
+    public long lastSeqBeforeGate() {
+        if (closedBecause() == null) {
+            throw new IllegalStateException("the write gate is open");
+        }
+        return log.lastSeqAfterAppends();
+    }
+
     /** The locks changes of this journal's tree hold from their checks to the end of their apply. */
     OperationLocks locks() {
         return locks;
@@ -248,6 +272,10 @@ public final class Journal implements Closeable {
         Op[] opOf = {null};
         try {
             OpRecord r = log.append(fs.epoch(), origin, (seq, time) -> {
+                String closed = gate.closedBecause(); // (under the log's lock: see lastSeqBeforeGate)
+                if (closed != null) {
+                    throw new GateClosed(closed);
+                }
                 Op o = op.at(seq, time);
                 inFlight.add(seq);
                 applier.begin(o, seq); // every earlier record of its directories is registered before it
@@ -258,6 +286,8 @@ public final class Journal implements Closeable {
             replication.appended(r);
             counted(r);
             return r;
+        } catch (GateClosed e) {
+            throw new ClosedException(e.getMessage());
         } catch (IOException | RuntimeException e) {
             if (opOf[0] != null) { // registered, then not written: the seq will be given again
                 inFlight.remove(seqOf[0]);

@@ -495,6 +495,8 @@ public final class RecordingFileSystem extends ForwardingFileSystem {
         }
         try {
             return journal.append(who, op);
+        } catch (Journal.ClosedException e) { // (closed between the check above and the append)
+            throw new dev.nfsrepl.fs.error.JukeboxException(e.getMessage());
         } catch (IOException e) {
             throw IoErrors.map(e, "journal append"); // nothing changed: the operation is refused
         }

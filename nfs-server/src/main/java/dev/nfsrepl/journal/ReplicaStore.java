@@ -1,6 +1,7 @@
 package dev.nfsrepl.journal;
 
 import dev.nfsrepl.fs.local.LocalFileSystem;
+import dev.nfsrepl.replication.io.Durable;
 import dev.nfsrepl.replication.log.LogConfig;
 import dev.nfsrepl.replication.log.LogKind;
 import dev.nfsrepl.replication.log.SegmentLog;
@@ -13,8 +14,6 @@ import dev.nfsrepl.replication.wire.ResyncHave;
 import dev.nfsrepl.replication.wire.ResyncPoint;
 import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.replication.wire.Hello;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,6 +122,7 @@ public final class ReplicaStore implements Replica, Closeable {
 
     private void open(Hello hello) throws IOException {
         Files.createDirectories(dir);
+        completeSwap();
         LocalFileSystem tree = new LocalFileSystem(export, stateDir, clock).withIdentity(hello.rootId(),
                 hello.generation()).start();
         try {
@@ -148,6 +148,9 @@ public final class ReplicaStore implements Replica, Closeable {
             throw e;
         }
         fs = tree;
+        if (Files.exists(resyncWantedFile())) {
+            receiver.wantResync();
+        }
         LOG.info("backup of {}: {}, holding #{}, applied #{}", export, hello, log.lastSeq(), appliedPoint);
         serving.opened(tree);
     }
@@ -185,13 +188,18 @@ public final class ReplicaStore implements Replica, Closeable {
             staging = null;
         }
         receiver.close(); // applying stops; the old copy is still served
-        long was = SeqFile.read(resyncStartFile(), -1);
-        if (was >= 0 && !(Files.isDirectory(stagingTree()) && Files.isDirectory(stagingState()))) {
-            was = -1; // the copy is gone (the resync had finished when the node stopped)
+        try {
+            long was = SeqFile.read(resyncStartFile(), -1);
+            if (was >= 0 && !(Files.isDirectory(stagingTree()) && Files.isDirectory(stagingState()))) {
+                was = -1; // the copy is gone (the resync had finished when the node stopped)
+            }
+            ResyncHave have = was >= 0 ? kept(was) : null;
+            staging = new Staging(begin.start(), have);
+            return staging;
+        } catch (IOException | RuntimeException e) {
+            reopen(); // applying goes on; the primary tries again
+            throw e;
         }
-        ResyncHave have = was >= 0 ? kept(was) : null;
-        staging = new Staging(begin.start(), have);
-        return staging;
     }
 
     private Path stagingTree() {
@@ -221,8 +229,8 @@ public final class ReplicaStore implements Replica, Closeable {
      * many directories to offer).
      */
     private ResyncHave kept(long was) throws IOException {
-        deleteTree(keptTree());
-        deleteTree(keptState());
+        TreeSwap.delete(keptTree());
+        TreeSwap.delete(keptState());
         ResyncHave have;
         try (LocalFileSystem old = new LocalFileSystem(stagingTree(), stagingState(), clock)
                 .withIdentity(fs.rootId(), fs.generation()).start()) {
@@ -265,7 +273,7 @@ public final class ReplicaStore implements Replica, Closeable {
         for (Path p : entries) {
             long id = copy.storedIdAt(dirId, p.getFileName().toString());
             if (id == LocalFileSystem.UNIDENTIFIED) {
-                deleteTree(p);
+                TreeSwap.delete(p);
                 removed++;
             } else if (id != 0 && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 removed += discardUnidentified(copy, id, p);
@@ -291,11 +299,11 @@ public final class ReplicaStore implements Replica, Closeable {
         Staging(long start, ResyncHave have) throws IOException {
             this.start = start;
             this.have = have;
-            deleteTree(tree);
-            deleteTree(state);
+            TreeSwap.delete(tree);
+            TreeSwap.delete(state);
             if (have == null) {
-                deleteTree(keptTree());
-                deleteTree(keptState());
+                TreeSwap.delete(keptTree());
+                TreeSwap.delete(keptState());
             }
             Files.createDirectories(tree);
             SeqFile.write(resyncStartFile(), start);
@@ -377,15 +385,10 @@ public final class ReplicaStore implements Replica, Closeable {
                 dropKept();
                 Hello id = new Hello(fs.rootId(), fs.generation());
                 receiver.close();
-                closeCopy();
-                swapEntries(tree, export);
-                deleteTree(stateDir);
-                Files.move(state, stateDir);
-                deleteTree(dir.resolve("log"));
-                SeqFile.write(dir.resolve("fuzzy"), p.asOf());
-                SeqFile.write(dir.resolve("applied"), p.asOf());
-                Files.deleteIfExists(resyncStartFile());
+                swap().begin(p.asOf()); // from here a failure or a crash leaves a swap the next open completes
                 staging = null;
+                closeCopy();
+                completeSwap();
                 LOG.warn("backup of {}: full resync applied ({} ops{}); going on after record #{}", export, ops,
                         have == null ? "" : ", the content of " + reused + " files taken from the kept copy",
                         p.asOf());
@@ -397,8 +400,8 @@ public final class ReplicaStore implements Replica, Closeable {
         private void dropKept() throws IOException {
             if (kept != null) {
                 kept.close();
-                deleteTree(keptTree());
-                deleteTree(keptState());
+                TreeSwap.delete(keptTree());
+                TreeSwap.delete(keptState());
             }
         }
 
@@ -409,39 +412,29 @@ public final class ReplicaStore implements Replica, Closeable {
         }
     }
 
-    /** Moves the entries of {@code from} into {@code to} in place of those there, then copies the root's attributes. */
-    private static void swapEntries(Path from, Path to) throws IOException {
-        var attrs = Files.readAttributes(from, java.nio.file.attribute.PosixFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS); // before the moves change its mtime
-        Path old = to.resolveSibling("." + to.getFileName() + ".old");
-        deleteTree(old);
-        Files.createDirectories(old);
-        try (var s = Files.list(to)) {
-            for (Path p : s.toList()) {
-                Files.move(p, old.resolve(p.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        try (var s = Files.list(from)) {
-            for (Path p : s.toList()) {
-                Files.move(p, to.resolve(p.getFileName()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            }
-        }
-        Files.setPosixFilePermissions(to, attrs.permissions());
-        Files.setOwner(to, attrs.owner());
-        Files.getFileAttributeView(to, java.nio.file.attribute.PosixFileAttributeView.class)
-                .setGroup(attrs.group());
-        Files.getFileAttributeView(to, java.nio.file.attribute.BasicFileAttributeView.class)
-                .setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(), null);
-        Journal.syncFileSystem(to);
-        deleteTree(old);
-        deleteTree(from);
+    private TreeSwap swap() {
+        return new TreeSwap(export, stateDir, stagingTree(), stagingState(), dir.resolve("swap"), TreeSwap.RENAME);
     }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            MoreFiles.deleteRecursively(p, RecursiveDeleteOption.ALLOW_INSECURE);
+    /** Completes a swap of a full resync's copy into the export that a failure or a crash cut short. */
+    private void completeSwap() throws IOException {
+        long asOf = swap().complete(a -> {
+            TreeSwap.delete(dir.resolve("log"));
+            SeqFile.write(dir.resolve("fuzzy"), a);
+            SeqFile.write(dir.resolve("applied"), a);
+            Files.deleteIfExists(resyncStartFile());
+            Files.deleteIfExists(resyncWantedFile());
+        });
+        if (asOf >= 0) {
+            LOG.info("backup of {}: the full resync's copy is in place, as of record #{}", export, asOf);
         }
     }
+
+    /** Present while this copy wants a full resync (it holds records its primary does not). */
+    private Path resyncWantedFile() {
+        return dir.resolve("resync-wanted");
+    }
+
 
     /** The tree, or null before the first contact with the primary. */
     public synchronized LocalFileSystem fileSystem() {
@@ -528,9 +521,15 @@ public final class ReplicaStore implements Replica, Closeable {
         if (receiver == null) {
             return 0;
         }
-        long last = log.lastSeq();
+        long last = receiver.position().durable(); // (a full resync's copy holds records its log does not)
         if (last < fork) {
             return 0;
+        }
+        long firstHeld = log.lastSeq() >= fork ? log.firstSeq() : last + 1;
+        if (firstHeld > fork) {
+            LOG.warn("backup of {}: records #{}..#{} of the diverged epoch came in a full resync's copy and are not "
+                    + "kept one by one; the divergence holds those received after it", export, fork,
+                    firstHeld - 1);
         }
         Path kept = dir.resolve("divergence").resolve(name);
         long n = 0;
@@ -548,11 +547,12 @@ public final class ReplicaStore implements Replica, Closeable {
         Hello id = new Hello(fs.rootId(), fs.generation());
         receiver.close();
         closeCopy();
-        deleteTree(dir.resolve("log"));
+        Durable.replace(resyncWantedFile(), ("records from #" + fork + " diverged; kept in " + kept + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)); // (before the log goes: a crash must not forget)
+        TreeSwap.delete(dir.resolve("log"));
         SeqFile.write(dir.resolve("applied"), 0);
         Files.deleteIfExists(dir.resolve("fuzzy"));
-        open(id);
-        receiver.wantResync();
+        open(id); // (asks for the resync: the file is there)
         return n;
     }
 

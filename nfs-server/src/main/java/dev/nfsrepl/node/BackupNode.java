@@ -87,9 +87,10 @@ final class BackupNode implements Closeable, NodeView {
         return store.divergeFrom(fork, name);
     }
 
-    /** Whether it holds a copy a primary gave it (or that it served as primary). */
-    boolean hasCopy() {
-        return store.receiver() != null;
+    /** Whether it could take over now: it holds a copy, no full resync is under way, and its copy has not diverged. */
+    boolean mayTakeOver() {
+        Receiver rx = store.receiver();
+        return rx != null && !store.resyncing() && rx.diverged() == null;
     }
 
     /** The FileId epoch of its copy (0: no copy yet). */

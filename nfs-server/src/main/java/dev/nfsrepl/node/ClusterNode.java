@@ -68,7 +68,7 @@ final class ClusterNode implements Closeable, NodeView {
     private volatile BackupNode backup;
     private volatile Primary primary;
     private volatile String handingOver; // a planned switchover is under way: changes wait
-    private boolean bootstrap; // --role primary in a new cluster: its tree is the cluster's
+    private volatile boolean bootstrap; // --role primary in a new cluster: its tree is the cluster's
 
     /** This node's primary service: NFS with its journal, and replication to the other members. */
     private record Primary(NfsServer nfs, PrimaryReplication replication, Journal journal, long epoch) {
@@ -127,10 +127,7 @@ final class ClusterNode implements Closeable, NodeView {
                 throw new IOException("a primary of epoch " + hello.epoch() + " (" + hello + "), but epoch " + known
                         + " began: it is no longer primary");
             }
-            EpochHistory mine;
-            synchronized (state) {
-                mine = state.history();
-            }
+            EpochHistory mine = state.history();
             if (!hello.history().equals(mine)) {
                 long fork = mine.forkWith(hello.history());
                 BackupNode b = of.get();
@@ -139,9 +136,7 @@ final class ClusterNode implements Closeable, NodeView {
                     b.divergeFrom(fork, "epoch-" + mine.epochOf(fork) + "-from-" + fork + "-" + clock.instant()
                             .toString().replace(':', '-'));
                 }
-                synchronized (state) {
-                    state.history(hello.history());
-                }
+                state.history(hello.history());
             }
         };
     }
@@ -151,13 +146,10 @@ final class ClusterNode implements Closeable, NodeView {
         try {
             Primary p = primary;
             long last = p != null ? p.journal().log().lastSeq() : backup != null ? backup.lastSeq() : 0;
-            EpochHistory h;
-            synchronized (state) {
-                h = state.history();
-            }
+            EpochHistory h = state.history();
             link.logEnd(h.epochOf(last), last);
             BackupNode b = backup;
-            link.eligible(p != null || bootstrap || (b != null && b.hasCopy()));
+            link.eligible(p != null || bootstrap || (b != null && b.mayTakeOver()));
         } catch (RuntimeException e) {
             LOG.debug("position report: {}", e.toString());
         }
@@ -193,15 +185,21 @@ final class ClusterNode implements Closeable, NodeView {
         }
         long began = System.nanoTime();
         long last = 0;
-        if (backup != null) {
-            last = backup.handOver(); // (closes it)
-            backup = null;
+        BackupNode b = backup;
+        if (b != null) {
+            backup = null; // (on failure the caller starts a new one from what is on disk)
+            try {
+                last = b.handOver(); // (closes it)
+            } catch (IOException | RuntimeException e) {
+                try {
+                    b.close();
+                } catch (IOException | RuntimeException c) {
+                    e.addSuppressed(c);
+                }
+                throw e;
+            }
         }
-        EpochHistory history;
-        synchronized (state) {
-            history = state.history().begin(epoch, last + 1);
-            state.history(history); // before anything is served as this epoch's
-        }
+        EpochHistory history = state.begin(epoch, last + 1); // before anything is served as this epoch's
         Hello[] hello = {null};
         PrimaryReplication[] replication = {null};
         Journal[] journal = {null};
@@ -245,8 +243,11 @@ final class ClusterNode implements Closeable, NodeView {
         Primary p = primary;
         primary = null; // (the gate is closed already: the link's role is no longer PRIMARY)
         LOG.warn("cluster: {} is no longer primary (epoch {}); serving as a backup", name, epoch);
-        p.replication().close();
-        p.nfs().close();
+        try {
+            p.replication().close();
+        } finally {
+            p.nfs().close();
+        }
         handingOver = null;
         backup = newBackup();
         runHook("backup", epoch);
@@ -312,7 +313,7 @@ final class ClusterNode implements Closeable, NodeView {
             throw new IllegalArgumentException(to + " is not another member of " + members.keySet());
         }
         handingOver = to;
-        long last = p.journal().log().lastSeq();
+        long last = p.journal().lastSeqBeforeGate(); // (a change appending as the gate closed is counted)
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String target = to;
         while (p.replication().group().status().stream().noneMatch(s -> s.name().equals(target) && s.acked() >= last)) {
@@ -345,10 +346,7 @@ final class ClusterNode implements Closeable, NodeView {
     public NodeStatus status() {
         NodeView v = current();
         NodeStatus s = v != null ? v.status() : new NodeStatus(name, "backup", 0, 0, List.of());
-        EpochHistory h;
-        synchronized (state) {
-            h = state.history();
-        }
+        EpochHistory h = state.history();
         boolean serving = primary != null && link.mayWrite(); // (the lease comes a moment before the service)
         return s.inCluster(new NodeStatus.Cluster(link.epoch(), link.role().name(), link.primary(), serving,
                 List.copyOf(members.keySet()), h.toString()));

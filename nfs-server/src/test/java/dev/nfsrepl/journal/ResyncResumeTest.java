@@ -136,4 +136,28 @@ class ResyncResumeTest {
             store.close();
         }
     }
+
+    @Test
+    void aCopyFromAFullResyncPastTheForkDivergesAndItsRequestForAResyncSurvivesARestart() throws Exception {
+        Path p = Files.createDirectories(tmp.resolve("p"));
+        Files.writeString(p.resolve("f"), "as of record 100\n");
+        try (LocalFileSystem primary = new LocalFileSystem(p, tmp.resolve("p-state"), Clock.systemUTC()).start()) {
+            Hello hello = new Hello(primary.rootId(), primary.generation());
+            ReplicaStore store = backup();
+            store.attach(hello);
+            Replica.Resync r = store.beginResync(new ResyncBegin(0, 1));
+            apply(r, walk(primary, Map.of()));
+            assertEquals(100, r.finish(new ResyncPoint(0, 100)).position().durable(), "holds #100, its log none");
+            // a new primary's history parts from this copy's at #60: its tree holds records the primary lacks
+            assertEquals(0, store.divergeFrom(60, "epoch-1-from-60"), "none of them in the log to keep");
+            assertTrue(store.attach(hello).position().wantsResync(), "it asks for a full resync");
+            store.close();
+            store = backup(); // a crash or restart before the resync came
+            assertTrue(store.attach(hello).position().wantsResync(), "the request was forgotten on restart");
+            Replica.Resync again = store.beginResync(new ResyncBegin(0, 1));
+            apply(again, walk(primary, Map.of()));
+            assertTrue(!again.finish(new ResyncPoint(0, 120)).position().wantsResync(), "a resync answers it");
+            store.close();
+        }
+    }
 }

@@ -16,8 +16,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -65,7 +68,9 @@ public final class ClusterLink implements Closeable {
     private volatile long epoch;
     private volatile String primary;
     private long refused;
-    private final java.util.Set<String> unresolvedWarned = new java.util.HashSet<>();
+    private final ArrayDeque<Election.Effect> pending = new ArrayDeque<>();
+    private long persistFailures;
+    private final Set<String> unresolvedWarned = new HashSet<>();
 
     /**
      * @param key    the key datagrams are authenticated with (derived from the sync key)
@@ -187,19 +192,40 @@ public final class ClusterLink implements Closeable {
     }
 
     private void step(Election.Event e) {
-        perform(election.step(e));
+        boolean blocked = !pending.isEmpty();
+        for (Election.Effect f : election.step(e)) {
+            if (!(blocked && f instanceof Election.Send)) { // (datagrams may be lost; stale ones are not kept)
+                pending.add(f);
+            }
+        }
+        perform();
     }
 
-    private void perform(List<Election.Effect> effects) {
-        for (Election.Effect f : effects) {
+    /**
+     * Carries out the election's effects in order. A {@code Persist} that fails stops the queue there
+     * (what follows it, a vote or a candidacy, must not go out unpersisted) and is tried again at each
+     * tick; meanwhile the node may not write (its lease is dropped at once: a node that cannot keep its
+     * vote is not one to take changes), the datagrams queued are dropped (as a network may drop them;
+     * the election sends again), and the other effects of later events wait behind it.
+     */
+    private void perform() {
+        while (!pending.isEmpty()) {
+            Election.Effect f = pending.peek();
             if (f instanceof Election.Persist p) {
                 try {
                     state.vote(p.epoch(), p.votedFor());
                 } catch (IOException ex) {
-                    // what follows (a vote, a candidacy) must not go out unpersisted: stop here, try again later
-                    LOG.error("cluster: cannot persist epoch {} (vote: {}): {}; not answering", p.epoch(), p.votedFor(),
-                            ex.getMessage());
+                    leaseUntil = 0;
+                    pending.removeIf(q -> q instanceof Election.Send);
+                    if (persistFailures++ % 500 == 0) { // (tried each tick: a line every 5 s)
+                        LOG.error("cluster: cannot persist epoch {} (vote: {}): {}; not answering until it can ({} tries)",
+                                p.epoch(), p.votedFor(), ex.toString(), persistFailures);
+                    }
                     return;
+                }
+                if (persistFailures > 0) {
+                    LOG.warn("cluster: persisted epoch {} after {} failed tries", p.epoch(), persistFailures);
+                    persistFailures = 0;
                 }
                 epoch = p.epoch();
             } else if (f instanceof Election.Send s) {
@@ -213,6 +239,7 @@ public final class ClusterLink implements Closeable {
                         r.primary() == null ? "none known" : r.primary());
                 listener.roleChanged(r.role(), r.epoch(), r.primary());
             }
+            pending.poll();
         }
     }
 

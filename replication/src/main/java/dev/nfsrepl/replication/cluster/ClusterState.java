@@ -19,7 +19,8 @@ import java.util.Properties;
  *   votedFor = NAME                          ; absent: no vote in this epoch
  *   epochs   = EPOCH:FIRSTSEQ(,EPOCH:FIRSTSEQ)*   ; ascending; absent: none yet
  * </pre>
- * Not thread-safe; the election's thread owns it.
+ * Thread-safe: the election's thread writes the vote, the node's threads the history, and each
+ * write replaces the whole file (through one temporary file), so they take turns.
  */
 public final class ClusterState {
 
@@ -59,32 +60,52 @@ public final class ClusterState {
         }
     }
 
-    public long epoch() {
+    public synchronized long epoch() {
         return epoch;
     }
 
-    public String votedFor() {
+    public synchronized String votedFor() {
         return votedFor;
     }
 
-    public EpochHistory history() {
+    public synchronized EpochHistory history() {
         return history;
     }
 
     /** Durably records the epoch and the vote in it (Election's {@code Persist}). */
-    public void vote(long epoch, String votedFor) throws IOException {
+    public synchronized void vote(long epoch, String votedFor) throws IOException {
         if (epoch < this.epoch) {
             throw new IllegalArgumentException("epoch " + epoch + " is older than " + this.epoch);
         }
+        long wasEpoch = this.epoch;
+        String wasVote = this.votedFor;
         this.epoch = epoch;
         this.votedFor = votedFor;
-        save();
+        try {
+            save();
+        } catch (IOException e) {
+            this.epoch = wasEpoch;
+            this.votedFor = wasVote;
+            throw e;
+        }
     }
 
     /** Durably records the history a primary sent (or this node's own, as it becomes primary). */
-    public void history(EpochHistory h) throws IOException {
-        this.history = h;
-        save();
+    public synchronized void history(EpochHistory h) throws IOException {
+        EpochHistory was = history;
+        history = h;
+        try {
+            save();
+        } catch (IOException e) {
+            history = was;
+            throw e;
+        }
+    }
+
+    /** Durably begins {@code epoch} at record {@code firstSeq} (as this node becomes its primary); returns the history. */
+    public synchronized EpochHistory begin(long epoch, long firstSeq) throws IOException {
+        history(history.begin(epoch, firstSeq));
+        return history;
     }
 
     private void save() throws IOException {

@@ -204,7 +204,10 @@ public final class Election {
     private long preEnds; // when it is given up (0: none in progress)
     private final Set<String> preVotes = new HashSet<>();
     private boolean eligible = true;
-    private boolean handingOver; // this candidacy asks voters to yield their promise
+    private Releasing releasing; // a step-down's Release, sent again until it is surely heard
+
+    private record Releasing(long epoch, String successor, long until) {
+    }
     private final Set<String> votes = new HashSet<>();
     private final Map<String, Long> answered = new HashMap<>(); // backup -> newest heartbeat send time it answered
 
@@ -222,7 +225,8 @@ public final class Election {
         this.epoch = epoch;
         this.votedFor = votedFor;
         heard(now);
-        this.promisedUntil = now + leaseNanos; // it may have promised before it stopped
+        // it may have promised before it stopped (at epoch 0 it never heard a primary: nothing to keep)
+        this.promisedUntil = epoch == 0 ? now : now + leaseNanos;
     }
 
     public Role role() {
@@ -254,8 +258,8 @@ public final class Election {
         } else if (e instanceof Promote p) {
             if (role != Role.PRIMARY && p.force()) {
                 campaign(true, p.now(), out);
-            } else if (role == Role.BACKUP && eligible) {
-                preVote(p.now(), out);
+            } else if (role == Role.BACKUP && eligible && p.now() >= promisedUntil) {
+                preVote(p.now(), out); // (its own promise holds as the others' do: only force yields it)
             }
         } else if (e instanceof StepDown s) {
             stepDown(s.successor(), s.now(), out);
@@ -276,16 +280,22 @@ public final class Election {
             }
             case CANDIDATE -> {
                 if (now >= electionEnds) {
-                    if (handingOver) {
-                        campaign(true, now, out); // a hand-over goes on in a new epoch
-                    } else {
-                        role = Role.BACKUP; // split vote or lost messages: ask again before taking an epoch
-                        out.add(new RoleChanged(role, epoch, null));
-                        preVote(now, out);
-                    }
+                    // split vote or lost messages: ask again before taking an epoch, as any candidate (only
+                    // the first try of a hand-over or a forced promotion asks voters to yield their promise)
+                    role = Role.BACKUP;
+                    out.add(new RoleChanged(role, epoch, null));
+                    preVote(now, out);
                 }
             }
             case BACKUP -> {
+                if (releasing != null && now >= nextHeartbeat) {
+                    if (now >= releasing.until || releasing.epoch != epoch) {
+                        releasing = null;
+                    } else { // (a datagram may be lost: sent again each heartbeat until failAfter)
+                        nextHeartbeat = now + heartbeatNanos;
+                        sendRelease(out);
+                    }
+                }
                 if (config.promotion() == Promotion.AUTOMATIC && eligible && now - lastHeard >= failAfterNanos + jitter
                         && now >= promisedUntil && (preEnds == 0 || now >= preEnds)) {
                     preVote(now, out);
@@ -319,7 +329,6 @@ public final class Election {
         votedFor = config.self();
         role = Role.CANDIDATE;
         primary = null;
-        handingOver = handOver;
         votes.clear();
         votes.add(config.self());
         // a randomized timeout, so that candidates of a split vote do not collide again
@@ -342,8 +351,14 @@ public final class Election {
         promisedUntil = 0;
         setLease(0, out);
         out.add(new RoleChanged(role, epoch, null));
+        releasing = new Releasing(epoch, successor, now + failAfterNanos);
+        nextHeartbeat = now + heartbeatNanos;
+        sendRelease(out);
+    }
+
+    private void sendRelease(List<Effect> out) {
         for (String m : others()) {
-            out.add(new Send(m, new Release(epoch, successor)));
+            out.add(new Send(m, new Release(releasing.epoch, releasing.successor)));
         }
     }
 
@@ -368,6 +383,9 @@ public final class Election {
                 return;
             }
             if (role != Role.BACKUP || !from.equals(primary)) {
+                if (role == Role.PRIMARY) { // two primaries of one epoch (two members, automatic mode)
+                    setLease(0, out);
+                }
                 role = Role.BACKUP;
                 primary = from;
                 out.add(new RoleChanged(role, epoch, primary));

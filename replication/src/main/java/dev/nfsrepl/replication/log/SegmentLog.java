@@ -141,6 +141,16 @@ public final class SegmentLog implements Closeable {
         return segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastSeq;
     }
 
+    /** As {@link #lastSeq}, once an append in progress is written (what a barrier after closing a gate reads). */
+    public long lastSeqAfterAppends() {
+        lock.lock();
+        try {
+            return lastSeq();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long lastTimeMicros() {
         return segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastTimeMicros;
     }

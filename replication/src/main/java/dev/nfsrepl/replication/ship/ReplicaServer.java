@@ -53,7 +53,7 @@ public final class ReplicaServer implements Closeable {
     private final SyncKey key;
     private final ReplicationTls tls;
     private final Replica replica;
-    private volatile Receiver receiver; // set by the first HELLO
+    private volatile Receiver receiver; // set by each HELLO
     private final int maxFrameBytes;
     private final Duration handshakeTimeout;
     private final ScheduledThreadPoolExecutor receiving = receivingThread();
@@ -193,10 +193,9 @@ public final class ReplicaServer implements Closeable {
             if (payload instanceof Hello h) {
                 resync = null; // one a lost connection left unfinished: the store abandons it
                 fencing.accept(h);
+                // (the replica checks the export's identity; its receiver may be a new one: a store that
+                // diverged or resumed a resync reopened itself)
                 Receiver attached = replica.attach(h);
-                if (rx != null && rx != attached) {
-                    throw new IOException("the primary replicates " + h + ", this backup another export");
-                }
                 receiver = attached;
                 helloFrom = ctx.channel();
                 helloEpoch = h.epoch();

@@ -137,4 +137,29 @@ class ClusterLinkTest {
         assertEquals(50, ClusterState.load(tmp.resolve("a")).epoch());
         assertNotNull(a.role());
     }
+
+    @Test
+    void aNodeThatCannotPersistItsEpochTakesNoPartUntilItCanThenFollows() throws Exception {
+        for (String n : names) {
+            addresses.put(n, new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpPort()));
+        }
+        // b's state cannot be replaced: its temporary file is a directory
+        Path blocker = java.nio.file.Files.createDirectories(tmp.resolve("b").resolve("cluster.properties.tmp"));
+        for (String n : names) {
+            start(n);
+        }
+        await(Duration.ofSeconds(10), () -> writer() != null, "a and c elect no primary");
+        String p = writer();
+        assertNotEquals("b", p, "b won without persisting its epoch");
+        ClusterLink b = links.get("b");
+        assertEquals(0, b.epoch(), "b took an epoch it could not persist");
+        assertEquals(null, b.primary(), "b follows a primary of an epoch it could not persist");
+        assertEquals(0, ClusterState.load(tmp.resolve("b")).epoch());
+
+        java.nio.file.Files.delete(blocker); // the disk is back: what the election decided meanwhile is carried out
+        await(Duration.ofSeconds(5), () -> p.equals(b.primary()) && b.epoch() == links.get(p).epoch(),
+                "b does not follow " + p + " once it can persist (b: " + b.role() + "@" + b.epoch() + ")");
+        assertEquals(links.get(p).epoch(), ClusterState.load(tmp.resolve("b")).epoch());
+        assertEquals(p, writer());
+    }
 }

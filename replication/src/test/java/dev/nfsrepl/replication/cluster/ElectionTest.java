@@ -341,6 +341,65 @@ class ElectionTest {
         assertTrue(out.contains(new Election.Send("a", new Election.Vote(4, false))), "one vote per epoch: " + out);
     }
 
+    static Election node(String self, List<String> members, Election.Promotion p, long epoch) {
+        return new Election(new Election.Config(self, members, Duration.ofMillis(100), Duration.ofMillis(1000),
+                Duration.ofMillis(1500), p), epoch, null, new SplittableRandom(1), 0);
+    }
+
+    static boolean sends(List<Election.Effect> out, Class<? extends Election.Message> type) {
+        return out.stream().anyMatch(f -> f instanceof Election.Send s && type.isInstance(s.message()));
+    }
+
+    @Test
+    void anOperatorsPromotionWithoutForceKeepsTheNodesOwnLeasePromise() {
+        Election c = node("c", List.of("a", "b", "c"), Election.Promotion.AUTOMATIC, 3);
+        c.step(new Election.Received("a", new Election.Heartbeat(3, 0), 10 * MS)); // promised a: no vote for 1 s
+        assertTrue(c.step(new Election.Promote(false, 500 * MS)).isEmpty(), "it stood while its promise held");
+        List<Election.Effect> out = c.step(new Election.Promote(false, 1_100 * MS));
+        assertTrue(out.contains(new Election.Send("a", new Election.VoteRequest(4, 0, 0, false, true))), out.toString());
+        Election fresh = node("a", List.of("a", "b"), Election.Promotion.MANUAL, 0);
+        fresh.step(new Election.Promote(false, 0));
+        assertEquals(Election.Role.PRIMARY, fresh.role(), "at epoch 0 it never promised anything: a new cluster's "
+                + "first member stands");
+    }
+
+    @Test
+    void twoPrimariesOfOneEpochBothStopWritingWhenTheyHearEachOther() {
+        // two members in automatic mode, cut off from each other: each promoted itself into epoch 1
+        Election a = node("a", List.of("a", "b"), Election.Promotion.AUTOMATIC, 0);
+        a.step(new Election.Promote(true, 0));
+        assertEquals(Election.Role.PRIMARY, a.role());
+        List<Election.Effect> out = a.step(new Election.Received("b", new Election.Heartbeat(1, 5), 10 * MS));
+        assertTrue(out.contains(new Election.LeaseChanged(0)), "it follows b but may still write: " + out);
+        assertEquals(Election.Role.BACKUP, a.role());
+    }
+
+    @Test
+    void aSteppedDownPrimarySendsItsReleaseAgainUntilTheSuccessorHasSurelyHeardIt() {
+        Election a = node("a", List.of("a", "b", "c"), Election.Promotion.AUTOMATIC, 0);
+        a.step(new Election.Promote(true, 0));
+        a.step(new Election.Received("b", new Election.Vote(1, true), MS));
+        assertEquals(Election.Role.PRIMARY, a.role());
+        List<Election.Effect> out = a.step(new Election.StepDown("b", 2 * MS));
+        assertTrue(out.contains(new Election.Send("b", new Election.Release(1, "b"))), out.toString());
+        assertTrue(sends(a.step(new Election.Tick(110 * MS)), Election.Release.class), "sent again a heartbeat later");
+        a.step(new Election.Tick(1_600 * MS));
+        assertTrue(!sends(a.step(new Election.Tick(1_750 * MS)), Election.Release.class), "not past failAfter");
+    }
+
+    @Test
+    void aSuccessorThatFailsToWinAsksAgainAsAnyCandidateWouldNotAsAHandOver() {
+        Election b = node("b", List.of("a", "b", "c"), Election.Promotion.AUTOMATIC, 0);
+        b.step(new Election.Received("a", new Election.Heartbeat(1, 0), MS));
+        List<Election.Effect> out = b.step(new Election.Received("a", new Election.Release(1, "b"), 2 * MS));
+        assertTrue(out.contains(new Election.Send("c", new Election.VoteRequest(2, 0, 0, true))), out.toString());
+        out = b.step(new Election.Tick(3_000 * MS)); // no votes came
+        assertTrue(out.contains(new Election.Send("c", new Election.VoteRequest(3, 0, 0, false, true))),
+                "a pre-vote for the next epoch, yielding no promise: " + out);
+        assertTrue(out.stream().noneMatch(f -> f instanceof Election.Send s && s.message() instanceof Election.VoteRequest v
+                && v.handOver()), out.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
     void underRandomFailuresThereIsNeverMoreThanOneWriterAndAlwaysOneAgain(long seed) {

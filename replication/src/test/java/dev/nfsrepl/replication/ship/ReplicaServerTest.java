@@ -231,6 +231,32 @@ class ReplicaServerTest {
     }
 
     @Test
+    void aStoreThatReopenedItselfServesTheNextHelloWithItsNewReceiver() throws Exception {
+        // a backup's store diverges (or resumes a resync) between two HELLOs: attach hands out a new receiver
+        server.close();
+        try (SegmentLog started = SegmentLog.open(tmp.resolve("started-over"), LogKind.RECEIVED, LogConfig.DEFAULTS,
+                Clock.systemUTC()); Receiver reopened = new Receiver(started, r -> { }, 0)) {
+            java.util.concurrent.atomic.AtomicInteger hellos = new java.util.concurrent.atomic.AtomicInteger();
+            server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, ReplicationTls.OFF,
+                    h -> hellos.getAndIncrement() == 0 ? receiver : reopened, 1 << 20, Duration.ofSeconds(5)).start();
+            PrimaryEnd first = new PrimaryEnd();
+            Channel ch = hello(first);
+            first.nextAck();
+            ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 10, 10).encode()));
+            assertEquals(10, first.nextAck().durable());
+            ch.close().sync();
+
+            PrimaryEnd second = new PrimaryEnd();
+            Channel again = hello(second);
+            assertEquals(new Ack(0, 0), second.nextAck(), "the reopened store's position answers");
+            again.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 4, 4).encode()));
+            assertEquals(4, second.nextAck().durable(), "batches go to the new receiver");
+            assertEquals(4, started.lastSeq());
+            assertEquals(10, log.lastSeq(), "the old one is left as it was");
+        }
+    }
+
+    @Test
     void aHelloRoundTripsItsEpochAndHistoryAndABadOneIsRefused() {
         Hello h = HELLO.of(9, dev.nfsrepl.replication.cluster.EpochHistory.parse("1:1,4:300,9:1200"));
         assertEquals(h, Hello.decode(h.encode()));
