@@ -27,6 +27,7 @@ final class ClusterWriter extends Thread {
     private final Supplier<String> primary; // the member that takes changes now, or null
     private volatile String target;
     private int next;
+    private java.net.InetAddress host; // null: the members' ports on loopback
 
     ClusterWriter(String first, Function<String, int[]> ports, Supplier<String> primary) {
         super("cluster-writer");
@@ -34,6 +35,23 @@ final class ClusterWriter extends Thread {
         this.ports = ports;
         this.primary = primary;
         setDaemon(true);
+    }
+
+    /**
+     * A client of one address that moves to whichever member is primary (a service address): it
+     * reconnects to the same place after each failure.
+     */
+    static ClusterWriter at(java.net.InetAddress host, int nfsPort, int mountPort) {
+        ClusterWriter w = new ClusterWriter("service address", n -> new int[] {nfsPort, mountPort},
+                () -> "service address");
+        w.host = host;
+        return w;
+    }
+
+    private ItRpcClient connect(int program, int port) throws IOException {
+        return host == null ? ItRpcClient.connect(program, java.net.InetAddress.getLoopbackAddress(), 0, port)
+                : ItRpcClient.at(program, new java.net.InetSocketAddress(host, port))
+                        .withTimeout(java.time.Duration.ofSeconds(5)); // (a reply lost with its member: try again)
     }
 
     static String content(String name) {
@@ -46,7 +64,8 @@ final class ClusterWriter extends Thread {
             String at = target;
             try {
                 int[] p = ports.apply(at);
-                try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
+                try (ItRpcClient m = connect(nfs3_prot.MOUNT_PROGRAM, p[1]);
+                     ItRpcClient c = connect(nfs3_prot.NFS_PROGRAM, p[0])) {
                     byte[] root = m.mntOk(TestCluster.EXPORT_AS);
                     while (!stop.get() && at.equals(target)) {
                         String name = "f" + next;

@@ -46,6 +46,8 @@ class DockerClusterIT {
     final Map<String, GenericContainer<?>> nodes = new LinkedHashMap<>();
     String mode = "sync"; // --replication-mode of every member
     Network cluster;
+    Network clients; // when set: the members' client network (else Docker's default bridge)
+    String serviceAddress; // when set: each member runs docker/service-address.sh to move it to the primary
     DockerClient docker;
 
     /** Builds the node image from docker/Dockerfile on the offline base image (scripts/test.sh builds that). */
@@ -64,6 +66,9 @@ class DockerClusterIT {
         if (cluster != null) {
             cluster.close();
         }
+        if (clients != null) {
+            clients.close();
+        }
     }
 
     void start(String... firstFlags) {
@@ -77,7 +82,18 @@ class DockerClusterIT {
             if (n.equals("a")) {
                 cmd.addAll(List.of(firstFlags));
             }
-            GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(IMAGE))
+            if (serviceAddress != null) {
+                cmd.addAll(List.of("--on-role-change", "/opt/nfsrepl/service-address.sh"));
+            }
+            GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(IMAGE));
+            if (clients != null) {
+                c.withNetwork(clients);
+            }
+            if (serviceAddress != null) {
+                c.withEnv("NFSREPL_SERVICE_ADDRESS", serviceAddress).withCreateContainerCmdModifier(create ->
+                        create.getHostConfig().withCapAdd(com.github.dockerjava.api.model.Capability.NET_ADMIN));
+            }
+            c
                     .withCommand(cmd.toArray(String[]::new))
                     .withCopyToContainer(Transferable.of("a shared secret of the docker test cluster\n", 0600),
                             "/run/sync-key")
@@ -312,6 +328,59 @@ class DockerClusterIT {
             }
         }
         System.out.println("DockerClusterIT: the isolated primary's divergence: " + kept + " records " + divergence);
+    }
+
+    @Test
+    void aServiceAddressFollowsThePrimaryAndItsClientGoesOnThere() throws Exception {
+        // the members' client network, with a subnet the test knows: the service address is one of it
+        clients = Network.builder().createNetworkCmdModifier(create -> create.withIpam(
+                new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+                        new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet("10.213.7.0/24")))).build();
+        serviceAddress = "10.213.7.250/24";
+        start("--role", "primary");
+        String first = awaitPrimary(Duration.ofSeconds(60), NAMES);
+        java.net.InetAddress vip = java.net.InetAddress.getByName("10.213.7.250");
+        // (the host reaches the network through its bridge; the address answers once the hook ran)
+        assertTrue(Await.within(Duration.ofSeconds(30), () -> holder(vip) != null),
+                "the service address is nowhere: " + logs());
+        assertEquals(first, holder(vip), "the primary holds the service address");
+        ClusterWriter w = ClusterWriter.at(vip, NFS, MOUNT);
+        w.start();
+        assertTrue(Await.within(Duration.ofSeconds(60), () -> w.acked.size() >= 50), "the client writes through it");
+        long killedAt = System.nanoTime();
+        docker.killContainerCmd(nodes.get(first).getContainerId()).exec();
+        List<String> rest = NAMES.stream().filter(n -> !n.equals(first)).toList();
+        String second = awaitPrimary(Duration.ofSeconds(30), rest);
+        int before = w.acked.size();
+        assertTrue(Await.within(Duration.ofSeconds(60), () -> w.acked.size() >= before + 50),
+                () -> "the client does not go on through the service address; " + roles() + "\n" + logs());
+        long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+        w.finish();
+        assertEquals(second, holder(vip), "the new primary holds the service address");
+        System.out.println("DockerClusterIT: service address 10.213.7.250 moved from " + first + " to " + second
+                + "; the client, which only knows that address, wrote again after " + w.longestOutageMs()
+                + " ms (RTO through the address); " + w.acked.size() + " acknowledged, none lost");
+        ClusterWriter.assertAllPresent(ports(second), w.acked);
+        docker.startContainerCmd(nodes.get(first).getContainerId()).exec(); // back as a backup: it does not take it
+        assertEquals(second, awaitPrimary(Duration.ofSeconds(60), NAMES));
+        assertEquals(second, holder(vip));
+    }
+
+    /** The member whose interfaces hold {@code address} now, or null (two holders fail). */
+    String holder(java.net.InetAddress address) {
+        List<String> holders = new ArrayList<>();
+        for (String n : nodes.keySet()) {
+            try {
+                var r = nodes.get(n).execInContainer("ip", "-o", "addr", "show", "to", address.getHostAddress());
+                if (r.getExitCode() == 0 && !r.getStdout().isBlank()) {
+                    holders.add(n);
+                }
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                // not running
+            }
+        }
+        assertTrue(holders.size() <= 1, "the service address is on " + holders);
+        return holders.isEmpty() ? null : holders.get(0);
     }
 
     @Test

@@ -34,6 +34,8 @@ class FailoverIT {
     Path tmp;
     final Map<String, int[]> ports = new LinkedHashMap<>(); // name -> {nfs, mount, replication, cluster}
     final Map<String, ServerProcess> nodes = new ConcurrentHashMap<>();
+    List<String> names = NAMES;
+    String mode = "sync";
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -44,7 +46,7 @@ class FailoverIT {
 
     void setUp() throws IOException {
         Files.writeString(tmp.resolve("key"), "a shared secret of this test cluster\n");
-        for (String n : NAMES) {
+        for (String n : names) {
             ports.put(n, new int[] {NfsTreeDigest.freePort(), NfsTreeDigest.freePort(), NfsTreeDigest.freePort(),
                     NfsTreeDigest.freePort()});
             Files.createDirectories(tmp.resolve(n));
@@ -64,7 +66,7 @@ class FailoverIT {
                 Integer.toString(p[0]), "--mount-port", Integer.toString(p[1]), "--member", members(),
                 "--sync-key-file", tmp.resolve("key").toString(), "--export-as", TestCluster.EXPORT_AS,
                 "--heartbeat-ms", "200", "--lease-ms", "1000", "--fail-after-ms", "2000",
-                "--replication-mode", "sync", "--retry-max-ms", "300"));
+                "--replication-mode", mode, "--retry-max-ms", "300"));
         args.addAll(List.of(extra));
         ServerProcess s = ServerProcess.startNode(args, tmp.resolve("nodes.log"), ServerProcess.MEMBER_READY);
         nodes.put(n, s);
@@ -133,8 +135,17 @@ class FailoverIT {
         for (String n : nodes.keySet()) {
             if (!n.equals(primary)) {
                 int[] b = ports.get(n);
-                assertNull(NfsTreeDigest.awaitEqual(p[0], p[1], b[0], b[1], TestCluster.EXPORT_AS, Duration.ofSeconds(60)),
-                        n + " did not converge with the primary " + primary);
+                String differ = NfsTreeDigest.awaitEqual(p[0], p[1], b[0], b[1], TestCluster.EXPORT_AS,
+                        Duration.ofSeconds(60));
+                if (differ != null) {
+                    String why;
+                    try {
+                        why = log();
+                    } catch (IOException e) {
+                        why = e.toString();
+                    }
+                    assertNull(differ, n + " did not converge with the primary " + primary + "\n" + why);
+                }
             }
         }
     }
@@ -203,5 +214,83 @@ class FailoverIT {
         assertEquals(1, writable, "exactly one member takes changes");
         assertAllPresent(to, w.acked);
         assertConverged(to);
+    }
+
+    void writeFile(String node, String name, String content) throws IOException {
+        int[] p = ports.get(node);
+        try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
+            byte[] root = m.mntOk(TestCluster.EXPORT_AS);
+            c.writeOk(c.createOk(root, name, 0644), 0, content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A file's content at {@code node}, or null when the name is not there. */
+    String readFile(String node, String name) throws IOException {
+        int[] p = ports.get(node);
+        try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
+            byte[] root = m.mntOk(TestCluster.EXPORT_AS);
+            if (c.lookup(root, name).status != dev.nfsrepl.nfs.xdr.nfs3_prot.NFS3_OK) {
+                return null;
+            }
+            return new String(c.readAll(c.lookupOk(root, name)), StandardCharsets.UTF_8);
+        }
+    }
+
+    ConsoleIT.Run console(String node, String... args) throws IOException {
+        AdminClient a = nodes.get(node).admin();
+        List<String> all = new ArrayList<>(List.of("--node", a.url(), "--token", a.token()));
+        all.addAll(List.of(args));
+        return ConsoleIT.console(Map.of(), all.toArray(String[]::new));
+    }
+
+    @Test
+    void aReturningOldPrimaryKeepsWhatTheNewOneNeverGotAndTheConsoleReplaysItThere() throws Exception {
+        names = List.of("a", "b"); // two members: promotion is manual
+        mode = "async";
+        setUp();
+        start("a", "--role", "primary");
+        start("b");
+        assertEquals("a", awaitPrimary(Duration.ofSeconds(30)));
+        writeFile("a", "shared", "both have this");
+        assertConverged("a");
+        nodes.remove("b").kill();
+        writeFile("a", "lost-1", "written while b was down"); // (two members: a goes on alone)
+        writeFile("a", "lost-2", "and this too");
+        nodes.remove("a").kill();
+
+        start("b"); // the operator knows a is down and promotes b from the console
+        ConsoleIT.Run promote = console("b", "promote", "--force");
+        assertEquals(0, promote.code(), promote.out() + promote.err());
+        assertEquals("b", awaitPrimary(Duration.ofSeconds(30)));
+        writeFile("b", "after-failover", "b's own");
+        assertNull(readFile("b", "lost-1"), "b never got a's last changes");
+
+        start("a"); // a returns: what it wrote alone is kept aside, its copy replaced by b's
+        assertEquals("b", awaitPrimary(Duration.ofSeconds(30)));
+        assertConverged("b");
+        assertNull(readFile("a", "lost-1"), "a's copy is b's now");
+        ConsoleIT.Run list = console("a", "divergence", "--json");
+        assertEquals(0, list.code(), list.err());
+        JsonNode kept = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.out());
+        assertEquals(1, kept.size(), list.out());
+        String name = kept.get(0).path("name").asText();
+        assertTrue(kept.get(0).path("records").asLong() >= 4, "two CREATEs and two WRITEs: " + list.out());
+
+        AdminClient b = nodes.get("b").admin();
+        ConsoleIT.Run dry = console("a", "divergence", name, "--replay-on", b.url(), "--replay-token", b.token(),
+                "--dry-run");
+        assertEquals(0, dry.code(), dry.out() + dry.err());
+        assertTrue(dry.out().contains("dry run, nothing changed"), dry.out());
+        assertTrue(dry.out().contains("/lost-1"), dry.out());
+        assertNull(readFile("b", "lost-1"), "a dry run changes nothing");
+
+        ConsoleIT.Run replay = console("a", "divergence", name, "--replay-on", b.url(), "--replay-token", b.token());
+        assertEquals(0, replay.code(), replay.out() + replay.err());
+        System.out.println("FailoverIT: divergence " + name + " replayed on the new primary:\n" + replay.out());
+        assertEquals("written while b was down", readFile("b", "lost-1"));
+        assertEquals("and this too", readFile("b", "lost-2"));
+        assertEquals("b's own", readFile("b", "after-failover"));
+        assertEquals("both have this", readFile("b", "shared"));
+        assertConverged("b"); // the replayed changes are replicated like any
     }
 }

@@ -81,6 +81,18 @@ public final class ItRpcClient implements AutoCloseable {
         return connect(nfs3_prot.MOUNT_PROGRAM, InetAddress.getLoopbackAddress(), 0, mountPort);
     }
 
+    /** A client of {@code program} (NFS or MOUNT) connected to {@code server} (from an ephemeral port), as root. */
+    public static ItRpcClient at(int program, InetSocketAddress server) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(server, 10_000);
+            return new ItRpcClient(s, program);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /**
      * A client of {@code program} (NFS or MOUNT) whose socket is bound to {@code localAddress}:
      * {@code localPort} (0: ephemeral) and connected to 127.0.0.1:{@code serverPort}.

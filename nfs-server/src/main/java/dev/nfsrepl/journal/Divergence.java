@@ -7,7 +7,10 @@ import dev.nfsrepl.replication.record.OpRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.nfsrepl.replication.record.RecordFormatException;
+import dev.nfsrepl.replication.wire.Batch;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +46,83 @@ public final class Divergence {
 
     /** The records of divergence {@code name}, each as the ops query shows one (without paths: names are the old primary's). */
     public static List<Map<String, Object>> records(Path journalDir, String name) throws IOException, RestoreException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (OpRecord r : read(journalDir, name)) {
+            out.add(RecordView.fields(r, null, null));
+        }
+        return out;
+    }
+
+    /** The records of divergence {@code name}, oldest first (the first is the fork). */
+    public static List<OpRecord> read(Path journalDir, String name) throws IOException, RestoreException {
         Path d = journalDir.resolve("divergence").resolve(name);
         if (name.contains("/") || name.startsWith(".") || !Files.isDirectory(d)) {
             throw new RestoreException(RestoreException.Kind.NOT_FOUND, "no divergence named '" + name + "'");
         }
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<OpRecord> out = new ArrayList<>();
         try (SegmentLog log = SegmentLog.openReadOnly(d, LogKind.RECEIVED); LogCursor c = log.readFromSeq(1)) {
             for (OpRecord r; (r = c.next()) != null; ) {
-                out.add(RecordView.fields(r, null, null));
+                out.add(r);
             }
         }
         return out;
+    }
+
+    /**
+     * Records as they travel from the node that kept them to the primary that replays them: base64
+     * text of one replication {@link Batch} per run of records of one epoch (each record with its
+     * CRC32C; decoding checks every name, as a backup does).
+     */
+    public static List<String> encode(List<OpRecord> records) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= records.size(); i++) {
+            if (i == records.size() || records.get(i).epoch() != records.get(from).epoch()) {
+                out.add(Base64.getEncoder().encodeToString(new Batch(0, records.subList(from, i)).encode()));
+                from = i;
+            }
+        }
+        return out;
+    }
+
+    /** See {@link #encode}; a malformed one is a BAD_REQUEST naming it. */
+    public static List<OpRecord> decode(List<?> batches) throws RestoreException {
+        List<OpRecord> out = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            try {
+                Batch b = Batch.decode(Base64.getDecoder().decode(String.valueOf(batches.get(i))));
+                for (OpRecord r : b.records()) {
+                    if (!out.isEmpty() && r.seq() != out.get(out.size() - 1).seq() + 1) {
+                        throw new RestoreException(RestoreException.Kind.BAD_REQUEST, "batch " + i + ": record #"
+                                + r.seq() + " does not follow #" + out.get(out.size() - 1).seq());
+                    }
+                    out.add(r);
+                }
+            } catch (IllegalArgumentException | RecordFormatException e) {
+                throw new RestoreException(RestoreException.Kind.BAD_REQUEST, "batch " + i + " of the divergence is "
+                        + "malformed: " + e.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new RestoreException(RestoreException.Kind.BAD_REQUEST, "a divergence without records");
+        }
+        return out;
+    }
+
+    /**
+     * Refuses records that are this journal's own (the primary's record at the fork is the first of
+     * them): replaying them would make every change twice.
+     */
+    public static void checkForeign(SegmentLog primary, List<OpRecord> records) throws IOException, RestoreException {
+        OpRecord first = records.get(0);
+        try (LogCursor c = primary.readFromSeq(first.seq())) {
+            OpRecord mine = c.next();
+            if (mine != null && mine.seq() == first.seq() && mine.epoch() == first.epoch()
+                    && mine.timeMicros() == first.timeMicros()) {
+                throw new RestoreException(RestoreException.Kind.CONFLICT, "record #" + first.seq() + " of epoch "
+                        + first.epoch() + " is this primary's own: these records are in its history, not a divergence");
+            }
+        }
     }
 
     private static Map<String, Object> summary(Path d) throws IOException {

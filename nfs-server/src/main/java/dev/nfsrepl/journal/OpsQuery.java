@@ -98,6 +98,18 @@ public final class OpsQuery {
         }
     }
 
+    /** The names {@code log} knew just before record {@code seq} (from the newest snapshot before it, then its records). */
+    public static RecordPaths namesBefore(SegmentLog log, NameSnapshots names, long seq) throws IOException {
+        NameSnapshots.Names known = names.before(seq, log.firstSeq());
+        RecordPaths paths = known.paths();
+        try (LogCursor c = log.readFromSeq(known.beforeSeq())) {
+            for (OpRecord r; (r = c.next()) != null && r.seq() < seq; ) {
+                paths.follow(r);
+            }
+        }
+        return paths;
+    }
+
     private boolean beyond(OpRecord r) {
         return r.seq() > filter.toSeq() || r.timeMicros() > filter.toMicros();
     }

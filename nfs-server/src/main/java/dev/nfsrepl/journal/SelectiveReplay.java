@@ -49,7 +49,18 @@ public final class SelectiveReplay {
                          List<Step> steps) {
     }
 
-    private final JournalSource source;
+    /** The records a replay goes through, oldest first, each with its path (and a RENAME's destination) at its time. */
+    private interface Feed {
+        /** How many records it goes through (for progress). */
+        long count();
+
+        /** The records ABORTs among them cancel. */
+        Set<Long> aborted() throws IOException;
+
+        void forEach(OpsQuery.Match each) throws IOException;
+    }
+
+    private final Feed feed;
     private final FileSystem target;
     private final OpsFilter filter;
     private final String into;
@@ -77,7 +88,7 @@ public final class SelectiveReplay {
             }
             TreeCopy.checkNames(into);
         }
-        this.source = source;
+        this.feed = journalFeed(source, filter);
         this.target = target;
         this.filter = filter;
         this.into = into == null ? null : (into.length() > 1 && into.endsWith("/") ? into.substring(0, into.length() - 1)
@@ -85,14 +96,80 @@ public final class SelectiveReplay {
         this.dryRun = dryRun;
     }
 
-    public Result run(Restore.Progress progress) throws IOException {
+    private SelectiveReplay(Feed feed, FileSystem target, boolean dryRun) {
+        this.feed = feed;
+        this.target = target;
+        this.filter = OpsFilter.ALL;
+        this.into = null;
+        this.dryRun = dryRun;
+    }
+
+    private static Feed journalFeed(JournalSource source, OpsFilter filter) {
         // the records the replay itself writes are not replayed again
         long last = Math.min(filter.toSeq(), source.log().lastSeq());
-        OpsFilter f = filter.withSeqs(filter.fromSeq(), last);
-        Set<Long> aborted = Replay.aborted(source.log(), Math.max(1, filter.fromSeq()));
-        progress.phase(dryRun ? "planning" : "replaying", Math.max(0, last - Math.max(filter.fromSeq(),
-                source.log().firstSeq()) + 1));
-        source.query(f).forEach((r, path, to) -> {
+        return new Feed() {
+            @Override
+            public long count() {
+                return Math.max(0, last - Math.max(filter.fromSeq(), source.log().firstSeq()) + 1);
+            }
+
+            @Override
+            public Set<Long> aborted() throws IOException {
+                return Replay.aborted(source.log(), Math.max(1, filter.fromSeq()));
+            }
+
+            @Override
+            public void forEach(OpsQuery.Match each) throws IOException {
+                source.query(filter.withSeqs(filter.fromSeq(), last)).forEach(each);
+            }
+        };
+    }
+
+    /**
+     * Replays, in place, records another node wrote as an older epoch's primary that this primary
+     * never received ({@link Divergence}): {@code records} from the fork on. Their paths are the names
+     * this journal held just before the fork (the two histories were one until then), moved on by the
+     * records themselves; each is made again by path on the tree as it is now, as any replay.
+     */
+    public static SelectiveReplay divergence(JournalSource primary, List<OpRecord> records, FileSystem target,
+                                             boolean dryRun) throws IOException {
+        long fork = records.isEmpty() ? primary.log().lastSeq() + 1 : records.get(0).seq();
+        RecordPaths before = OpsQuery.namesBefore(primary.log(), primary.names(), fork);
+        return new SelectiveReplay(new Feed() {
+            @Override
+            public long count() {
+                return records.size();
+            }
+
+            @Override
+            public Set<Long> aborted() {
+                Set<Long> a = new java.util.HashSet<>();
+                records.forEach(r -> {
+                    if (r.op() instanceof Op.Abort x) {
+                        a.add(x.abortedSeq());
+                    }
+                });
+                return a;
+            }
+
+            @Override
+            public void forEach(OpsQuery.Match each) throws IOException {
+                for (OpRecord r : records) {
+                    String path = before.pathOf(r);
+                    String to = before.renamedTo(r);
+                    before.follow(r);
+                    if (!each.accept(r, path, to)) {
+                        return;
+                    }
+                }
+            }
+        }, target, dryRun);
+    }
+
+    public Result run(Restore.Progress progress) throws IOException {
+        Set<Long> aborted = feed.aborted();
+        progress.phase(dryRun ? "planning" : "replaying", feed.count());
+        feed.forEach((r, path, to) -> {
             progress.step();
             matched++;
             if (aborted.contains(r.seq())) {

@@ -5,6 +5,7 @@ import com.google.common.io.RecursiveDeleteOption;
 import dev.nfsrepl.replication.io.Durable;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  *   marker = "asOf = " DECIMAL NL "phase = " ("1" | "2") NL
  *            "mode = " PERMS NL "uid = " DECIMAL NL "gid = " DECIMAL NL
  *            "mtimeNanos = " DECIMAL NL "atimeNanos = " DECIMAL NL   ; the new root's, before the moves
+ *            ("xattr." NAME " = " BASE64 NL)*                         ; the new root's user xattrs
  * </pre>
+ * The root's extended attributes travel too: they hold what the copy's root has seen applied (a
+ * root that kept the old tree's stamp would skip the records that follow the copy's point).
  * Phase 1 moves the old entries into {@code .NAME.old}; phase 2 (recorded once phase 1 is whole) the
  * new entries into the export. Each move is one rename, so a phase done again moves what is left.
  * Then the new copy's state directory replaces the old one, the caller updates its journal files,
@@ -85,6 +91,12 @@ final class TreeSwap {
         p.setProperty("gid", Files.getAttribute(copy, "unix:gid", LinkOption.NOFOLLOW_LINKS).toString());
         p.setProperty("mtimeNanos", Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
         p.setProperty("atimeNanos", Long.toString(a.lastAccessTime().to(TimeUnit.NANOSECONDS)));
+        UserDefinedFileAttributeView x = Files.getFileAttributeView(copy, UserDefinedFileAttributeView.class);
+        for (String name : x.list()) {
+            ByteBuffer b = ByteBuffer.allocate(x.size(name));
+            x.read(name, b);
+            p.setProperty("xattr." + name, Base64.getEncoder().encodeToString(b.array()));
+        }
         write(p);
     }
 
@@ -146,6 +158,12 @@ final class TreeSwap {
             Files.getFileAttributeView(export, BasicFileAttributeView.class).setTimes(
                     FileTime.from(Long.parseLong(p.getProperty("mtimeNanos")), TimeUnit.NANOSECONDS),
                     FileTime.from(Long.parseLong(p.getProperty("atimeNanos")), TimeUnit.NANOSECONDS), null);
+            UserDefinedFileAttributeView x = Files.getFileAttributeView(export, UserDefinedFileAttributeView.class);
+            for (String k : p.stringPropertyNames()) {
+                if (k.startsWith("xattr.")) {
+                    x.write(k.substring("xattr.".length()), ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty(k))));
+                }
+            }
         } catch (RuntimeException e) {
             throw new IOException(marker + " is damaged (" + e.getMessage() + "): cannot give " + export
                     + " its new attributes", e);
@@ -156,6 +174,11 @@ final class TreeSwap {
         StringBuilder b = new StringBuilder("# nfsrepl: a full resync's copy is being swapped into " + export + "\n");
         for (String k : List.of("asOf", "phase", "mode", "uid", "gid", "mtimeNanos", "atimeNanos")) {
             b.append(k).append(" = ").append(p.getProperty(k)).append('\n');
+        }
+        for (String k : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            if (k.startsWith("xattr.")) {
+                b.append(k).append(" = ").append(p.getProperty(k)).append('\n');
+            }
         }
         Durable.replace(marker, b.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -72,6 +72,16 @@ final class BackupNode implements Closeable, NodeView {
     }
 
     /** A newer epoch began: the connection of an older primary is closed. */
+    /** Cluster datagrams over the replication connection: where those from the primary go. */
+    void onClusterFrame(java.util.function.Consumer<byte[]> in) {
+        replication.onClusterFrame(in);
+    }
+
+    /** Sends a cluster datagram to {@code to} over the replication connection, if it is the primary connected. */
+    void sendCluster(String to, byte[] datagram) {
+        replication.sendCluster(to, datagram);
+    }
+
     void fence(long epoch) {
         replication.fence(epoch);
     }

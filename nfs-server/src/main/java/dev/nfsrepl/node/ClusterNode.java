@@ -64,7 +64,7 @@ final class ClusterNode implements Closeable, NodeView {
     private final ScheduledExecutorService position = Executors.newSingleThreadScheduledExecutor(
             new ThreadFactoryBuilder().setNameFormat("nfsrepl-position").setDaemon(true).build());
     private ClusterState state;
-    private ClusterLink link;
+    private volatile ClusterLink link;
     private volatile BackupNode backup;
     private volatile Primary primary;
     private volatile String handingOver; // a planned switchover is under way: changes wait
@@ -92,12 +92,17 @@ final class ClusterNode implements Closeable, NodeView {
     ClusterNode start() throws IOException {
         state = ClusterState.load(config.stateDir());
         backup = newBackup();
+        // it starts as a backup: a hook that moves a service address takes it away from a node that held
+        // it before a crash (as keepalived runs its notify script for the state it starts in)
+        long startEpoch = state.epoch();
+        roles.execute(() -> runHook("backup", startEpoch));
         Map<String, InetSocketAddress> udp = new HashMap<>();
         members.forEach((n, m) -> udp.put(n, n.equals(name)
                 ? new InetSocketAddress(config.bind(), m.clusterPort()) : m.cluster()));
         link = new ClusterLink(options.election(name), new ClusterLink.Members(udp), state,
                 key.derive("nfsrepl cluster datagrams"), (role, epoch, primaryName) ->
                 roles.execute(() -> roleChanged(role, epoch, primaryName)), System::nanoTime).start();
+        link.alsoVia(this::sendOverReplication);
         link.epochFloor(backup.fileIdEpoch() + 1L);
         position.scheduleWithFixedDelay(this::reportPosition, 0, 100, TimeUnit.MILLISECONDS);
         bootstrap = repl.role == ReplicationOptions.Role.primary && state.epoch() == 0;
@@ -116,7 +121,28 @@ final class ClusterNode implements Closeable, NodeView {
         BackupNode b = new BackupNode(name, config.withExportAs(config.pseudoPath(), true), key, tls, port, clock,
                 fencing(() -> self[0]));
         self[0] = b;
+        b.onClusterFrame(this::receivedOverReplication);
         return b.start();
+    }
+
+    /** Heartbeats and their answers go over the replication connections too (see {@link ClusterLink.OtherPath}). */
+    private void sendOverReplication(String to, byte[] datagram) {
+        Primary p = primary;
+        if (p != null) {
+            p.replication().group().sendCluster(to, datagram);
+            return;
+        }
+        BackupNode b = backup;
+        if (b != null) {
+            b.sendCluster(to, datagram);
+        }
+    }
+
+    private void receivedOverReplication(byte[] datagram) {
+        ClusterLink l = link;
+        if (l != null) {
+            l.receivedOver("the replication connection", datagram);
+        }
     }
 
     /** A primary of an epoch older than this node knows is refused; one of a newer epoch teaches it the history. */
@@ -218,6 +244,7 @@ final class ClusterNode implements Closeable, NodeView {
                 List<ReplicationOptions.Peer> peers = members.values().stream().filter(m -> !m.name().equals(name))
                         .map(m -> new ReplicationOptions.Peer(m.name(), m.replication())).toList();
                 replication[0] = new PrimaryReplication(j, repl, peers, hello[0], key, tls, clock);
+                replication[0].group().onClusterFrame(this::receivedOverReplication);
                 journal[0] = j;
                 return replication[0];
             } catch (IOException e) {

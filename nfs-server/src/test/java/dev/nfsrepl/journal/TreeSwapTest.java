@@ -45,6 +45,20 @@ class TreeSwapTest {
         Files.writeString(copy.resolve("same-name"), "a file now");
         Files.writeString(copyState.resolve("index"), "new index");
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-x---"));
+        xattr(export, "nfsrepl.seq", "the old tree's stamp: applied up to #900");
+        xattr(copy, "nfsrepl.seq", "the copy's stamp: applied up to #42");
+    }
+
+    static void xattr(Path p, String name, String value) throws IOException {
+        Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class).write(name,
+                java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    static String xattr(Path p, String name) throws IOException {
+        var v = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.size(name));
+        v.read(name, b);
+        return new String(b.array(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     TreeSwap swap(TreeSwap.Mover m) {
@@ -91,6 +105,8 @@ class TreeSwapTest {
             assertEquals(expected, contents(export), "cut after " + cut);
             assertEquals("new index", Files.readString(state.resolve("index")));
             assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(export)));
+            assertEquals("the copy's stamp: applied up to #42", xattr(export, "nfsrepl.seq"),
+                    "the root keeps what the copy's root has seen applied, not the old tree's");
             assertFalse(Files.exists(marker));
             assertFalse(Files.exists(copy));
             assertFalse(Files.exists(copyState));

@@ -50,20 +50,24 @@ final class ReplayCommand implements Callable<Integer> {
         body.put("into", into);
         body.put("dryRun", dryRun);
         JsonNode r = JobWatch.run(node, "/api/v1/replay", body, spec.commandLine(), json, "replay");
-        PrintWriter out = spec.commandLine().getOut();
         if (!json) {
-            for (JsonNode s : r.path("steps")) {
-                out.printf("#%-9d %s %-7s %s%s: %s: %s%n", s.path("seq").asLong(), s.path("time").asText(),
-                        s.path("op").asText(), s.path("path").asText(), s.path("target").isTextual()
-                                && !s.path("target").asText().equals(s.path("path").asText())
-                                ? " (on " + s.path("target").asText() + ")" : "", s.path("action").asText(),
-                        s.path("result").asText());
-            }
-            out.printf("%s%d operations matched: %d %s, %d already so, %d skipped, %d failed%n",
-                    dryRun ? "dry run, nothing changed. " : "", r.path("matched").asLong(), r.path("done").asLong(),
-                    dryRun ? "would be done" : "done", r.path("alreadySo").asLong(), r.path("skipped").asLong(),
-                    r.path("failed").asLong());
+            print(spec.commandLine().getOut(), r, dryRun);
         }
         return r.path("failed").asLong() > 0 ? Console.SOME_FAILED : Console.OK;
+    }
+
+    /** A replay's steps and totals, a line each (as {@code replay} and {@code divergence --replay-on} show them). */
+    static void print(PrintWriter out, JsonNode r, boolean dryRun) {
+        for (JsonNode s : r.path("steps")) {
+            out.printf("#%-9d %s %-7s %s%s: %s: %s%n", s.path("seq").asLong(), s.path("time").asText(),
+                    s.path("op").asText(), s.path("path").asText(), s.path("target").isTextual()
+                            && !s.path("target").asText().equals(s.path("path").asText())
+                            ? " (on " + s.path("target").asText() + ")" : "", s.path("action").asText(),
+                    s.path("result").asText());
+        }
+        out.printf("%s%d operations matched: %d %s, %d already so, %d skipped, %d failed%n",
+                dryRun ? "dry run, nothing changed. " : "", r.path("matched").asLong(), r.path("done").asLong(),
+                dryRun ? "would be done" : "done", r.path("alreadySo").asLong(), r.path("skipped").asLong(),
+                r.path("failed").asLong());
     }
 }

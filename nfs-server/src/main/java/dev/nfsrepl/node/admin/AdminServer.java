@@ -82,6 +82,7 @@ public final class AdminServer implements Closeable {
             c.jetty.host = bind;
             c.jetty.port = port;
             c.jsonMapper(new JavalinJackson(json, false));
+            c.http.maxRequestSize = 64L << 20; // (a divergence's records travel in one request)
             c.routes.before(ctx -> {
                 if (!token.accepts(ctx.header("Authorization"))) {
                     ctx.header("WWW-Authenticate", "Bearer");
@@ -131,6 +132,22 @@ public final class AdminServer implements Closeable {
                     throw refused(e);
                 }
             });
+            c.routes.get("/api/v1/divergence/{name}/records", ctx -> {
+                try {
+                    List<dev.nfsrepl.replication.record.OpRecord> rs = dev.nfsrepl.journal.Divergence.read(
+                            journal(node, ctx).dir(), ctx.pathParam("name"));
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", ctx.pathParam("name"));
+                    m.put("fork", rs.isEmpty() ? null : rs.get(0).seq());
+                    m.put("records", rs.size());
+                    m.put("batches", dev.nfsrepl.journal.Divergence.encode(rs));
+                    ctx.json(m);
+                } catch (RestoreException e) {
+                    throw refused(e);
+                }
+            });
+            c.routes.post("/api/v1/divergence/replay", ctx -> ctx.status(HttpStatus.ACCEPTED)
+                    .json(divergenceReplay(node, ctx)));
             c.routes.post("/api/v1/cluster/promote", ctx -> {
                 Map<?, ?> b = body(ctx);
                 try {
@@ -361,6 +378,44 @@ public final class AdminServer implements Closeable {
             throw refused(e);
         }
         return jobs.submit(dry ? "dry-run" : "replay", new LinkedHashMap<>(b),
+                progress -> SelectiveReplay.view(replay.run(progress))).view();
+    }
+
+    /**
+     * {@code POST /api/v1/divergence/replay}: JSON {@code {"name": N, "batches": [...], "dryRun": B,
+     * "export": P}}, the batches as {@code GET /api/v1/divergence/NAME/records} on the node that kept
+     * them gave them; replays those records here, in place (see {@link SelectiveReplay#divergence}).
+     */
+    private Map<String, Object> divergenceReplay(NodeView node, Context ctx) throws IOException {
+        Map<?, ?> b = body(ctx);
+        if (!(b.get("batches") instanceof List<?> batches) || !(b.get("name") instanceof String name)) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"name\": N, \"batches\": [...], "
+                    + "\"dryRun\": true|false}, name and batches as GET /api/v1/divergence/N/records gave them");
+        }
+        String export = b.get("export") instanceof String e ? e : null;
+        boolean dry = Boolean.TRUE.equals(b.get("dryRun"));
+        JournalSource j = journal(node, export);
+        FileSystem target = node.recorded(export);
+        if (target == null) {
+            throw new Refused(HttpStatus.CONFLICT, "this node's copy is read-only (a backup): a divergence is "
+                    + "replayed on the primary");
+        }
+        SelectiveReplay replay;
+        List<dev.nfsrepl.replication.record.OpRecord> records;
+        try {
+            records = dev.nfsrepl.journal.Divergence.decode(batches);
+            dev.nfsrepl.journal.Divergence.checkForeign(j.log(), records);
+            replay = SelectiveReplay.divergence(j, records, target, dry);
+        } catch (RestoreException e) {
+            throw refused(e);
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("divergence", name);
+        request.put("fork", records.get(0).seq());
+        request.put("records", records.size());
+        request.put("dryRun", dry);
+        request.put("export", export);
+        return jobs.submit(dry ? "divergence-dry-run" : "divergence-replay", request,
                 progress -> SelectiveReplay.view(replay.run(progress))).view();
     }
 

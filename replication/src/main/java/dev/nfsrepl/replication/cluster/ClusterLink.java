@@ -2,7 +2,6 @@ package dev.nfsrepl.replication.cluster;
 
 import dev.nfsrepl.replication.record.RecordFormatException;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +43,17 @@ public final class ClusterLink implements Closeable {
     }
 
     /**
+     * A second path to other members (the replication connections: the primary's to each backup, a
+     * backup's from its primary). Each datagram goes over UDP and, when there is one, this path too;
+     * the copy that comes second is refused as a replay. Must not block.
+     */
+    public interface OtherPath {
+        void send(String to, byte[] datagram);
+
+        OtherPath NONE = (to, datagram) -> { };
+    }
+
+    /**
      * Where each member listens for cluster datagrams (this node's entry is where it binds). A host
      * name is looked up at each send (a container whose network is not up yet, or that came back with
      * another address).
@@ -68,6 +78,7 @@ public final class ClusterLink implements Closeable {
     private volatile long epoch;
     private volatile String primary;
     private long refused;
+    private volatile OtherPath other = OtherPath.NONE;
     private final ArrayDeque<Election.Effect> pending = new ArrayDeque<>();
     private long persistFailures;
     private final Set<String> unresolvedWarned = new HashSet<>();
@@ -165,13 +176,23 @@ public final class ClusterLink implements Closeable {
         submit(() -> step(new Election.StepDown(successor, ticker.getAsLong())));
     }
 
+    /** Datagrams go over {@code path} too (see {@link OtherPath}). */
+    public void alsoVia(OtherPath path) {
+        other = path;
+    }
+
+    /** A datagram that came over the other path ({@code path} names it in the log): handled as one over UDP. */
+    public void receivedOver(String path, byte[] datagram) {
+        submit(() -> received(datagram, path));
+    }
+
     private void submit(Runnable r) {
         if (channel != null && channel.isActive()) {
             channel.eventLoop().execute(r);
         }
     }
 
-    private void received(byte[] bytes, InetSocketAddress sender) {
+    private void received(byte[] bytes, Object sender) {
         ClusterWire.Datagram d;
         try {
             d = wire.decode(bytes);
@@ -244,6 +265,12 @@ public final class ClusterLink implements Closeable {
     }
 
     private void send(String to, Election.Message m) {
+        byte[] bytes = wire.encode(config.self(), boot, ++counter, m);
+        try {
+            other.send(to, bytes);
+        } catch (RuntimeException e) {
+            LOG.debug("cluster: the other path to {}: {}", to, e.toString());
+        }
         // looked up at each send (the JVM caches answers for 30 s): a member restarted in a container may
         // come back with another address, and one that does not resolve yet may later
         InetSocketAddress given = members.addresses().get(to);
@@ -256,9 +283,7 @@ public final class ClusterLink implements Closeable {
             return;
         }
         unresolvedWarned.remove(to);
-        byte[] bytes = wire.encode(config.self(), boot, ++counter, m);
-        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
-        channel.writeAndFlush(new DatagramPacket(buf, at));
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), at));
     }
 
     @Override

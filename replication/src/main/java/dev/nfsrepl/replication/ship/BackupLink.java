@@ -125,6 +125,8 @@ public final class BackupLink implements Closeable {
     private volatile boolean backupDiverged; // the backup's last ACK said its applying stopped
     private boolean journalFromEmptyTree = true;
     private Channel channel;
+    private volatile Channel authenticated; // the connection whose handshake succeeded, for cluster frames
+    private volatile java.util.function.Consumer<byte[]> clusterIn = b -> { };
     private boolean positionKnown;
 
     /** Where a link goes and what it says there. */
@@ -242,6 +244,24 @@ public final class BackupLink implements Closeable {
         } catch (RejectedExecutionException e) {
             // the event loop is shut down: closed
         }
+    }
+
+    /** Where the cluster datagrams the backup sends over this connection go ({@link Frame.Type#CLUSTER}). */
+    public BackupLink onClusterFrame(java.util.function.Consumer<byte[]> in) {
+        clusterIn = in;
+        return this;
+    }
+
+    /** Sends a cluster datagram to the backup over the replication connection, when one is up. */
+    public void sendCluster(byte[] datagram) {
+        Channel c = authenticated;
+        if (c != null && c.isActive()) {
+            c.writeAndFlush(new Frame(Frame.Type.CLUSTER, datagram));
+        }
+    }
+
+    public String name() {
+        return name;
     }
 
     public LinkMachine.State state() {
@@ -536,6 +556,10 @@ public final class BackupLink implements Closeable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            if (f.type() == Frame.Type.CLUSTER) {
+                clusterIn.accept(f.payload()); // (no credit, no position: the datagram carries its own checks)
+                return;
+            }
             Ack a;
             try {
                 CompletableFuture<ResyncHave> answer = resyncAnswer;
@@ -619,6 +643,7 @@ public final class BackupLink implements Closeable {
                 LOG.error("replication to {}: {}", name, h.reason());
             } else if (evt instanceof Authenticated) {
                 LOG.info("replication to {}: connected to {}", name, where);
+                authenticated = ctx.channel();
                 ctx.writeAndFlush(new Frame(Frame.Type.HELLO, hello.encode()));
             }
         }

@@ -60,6 +60,8 @@ public final class ReplicaServer implements Closeable {
     private EventLoopGroup group;
     private Channel server;
     private volatile Channel primary;
+    private volatile String primaryName; // as the handshake named it
+    private volatile java.util.function.Consumer<byte[]> clusterIn = b -> { };
     private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
     private long helloEpoch; // its epoch; only on the receiving thread
     private final Fencing fencing;
@@ -138,6 +140,19 @@ public final class ReplicaServer implements Closeable {
         });
     }
 
+    /** Where the cluster datagrams the primary sends over this connection go ({@link Frame.Type#CLUSTER}). */
+    public void onClusterFrame(java.util.function.Consumer<byte[]> in) {
+        clusterIn = in;
+    }
+
+    /** Sends a cluster datagram to {@code to} over its replication connection, if it is the primary connected now. */
+    public void sendCluster(String to, byte[] datagram) {
+        Channel p = primary;
+        if (p != null && p.isActive() && to.equals(primaryName)) {
+            p.writeAndFlush(new Frame(Frame.Type.CLUSTER, datagram));
+        }
+    }
+
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
@@ -147,8 +162,9 @@ public final class ReplicaServer implements Closeable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof Authenticated) {
+            if (evt instanceof Authenticated a) {
                 Channel old = primary;
+                primaryName = a.peer();
                 primary = ctx.channel();
                 if (old != null && old != ctx.channel()) {
                     LOG.warn("replication: a new connection from the primary ({}) replaces {}", ctx.channel().remoteAddress(),
@@ -161,6 +177,12 @@ public final class ReplicaServer implements Closeable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame f) {
+            if (f.type() == Frame.Type.CLUSTER) {
+                if (ctx.channel() == primary) {
+                    clusterIn.accept(f.payload()); // (the datagram carries its own checks)
+                }
+                return;
+            }
             Object payload;
             try {
                 payload = switch (f.type()) {

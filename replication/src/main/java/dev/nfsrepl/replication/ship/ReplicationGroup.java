@@ -64,6 +64,7 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
     private final java.util.TreeMap<Long, OpRecord> early = new java.util.TreeMap<>(); // told before next
     private final RecentRecords recent = new RecentRecords(32L << 20);
     private final Object announcing = new Object();
+    private volatile java.util.function.Consumer<byte[]> clusterIn = b -> { };
 
     /** {@code spillRoot}: one spill directory per backup below it, named after the backup. */
     public ReplicationGroup(Source source, List<BackupLink.Target> targets, Path spillRoot, Settings settings, Clock clock) {
@@ -80,7 +81,8 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
         for (BackupLink.Target t : targets) {
             BackupLink l = new BackupLink(t, source.log(), spillRoot.resolve(t.name()), settings.link(),
                     settings.maxFrameBytes(), settings.spillLimitBytes(), this, this::signal, source.tree(), group, clock, 0)
-                    .keeping(recent).journalFromEmptyTree(source.journalFromEmptyTree());
+                    .keeping(recent).journalFromEmptyTree(source.journalFromEmptyTree())
+                    .onClusterFrame(b -> clusterIn.accept(b));
             links.add(l.start());
             LOG.info("replicating to {} at {}", t.name(), l.status().address());
         }
@@ -184,6 +186,20 @@ public final class ReplicationGroup implements Closeable, CommitPoint {
             moved.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Where the cluster datagrams backups send over their replication connections go. */
+    public void onClusterFrame(java.util.function.Consumer<byte[]> in) {
+        clusterIn = in;
+    }
+
+    /** Sends a cluster datagram to backup {@code name} over its replication connection, when one is up. */
+    public void sendCluster(String name, byte[] datagram) {
+        for (BackupLink l : links) {
+            if (l.name().equals(name)) {
+                l.sendCluster(datagram);
+            }
         }
     }
 

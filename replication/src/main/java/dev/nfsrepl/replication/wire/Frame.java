@@ -40,7 +40,13 @@ public record Frame(Type type, byte[] payload) {
          * answers no frame, so it is no credit of a full resync. At most one per 100 ms, and one
          * within 100 ms of the last change, so that an idle primary knows its backup applied everything.
          */
-        PROGRESS(18);
+        PROGRESS(18),
+        /**
+         * either way, unasked and unanswered: a cluster datagram ({@code ClusterWire}: a heartbeat or
+         * its answer) sent over the replication connection too, so that one broken path is not taken
+         * for a dead primary. Handled as it arrives, ahead of the frames queued before it.
+         */
+        CLUSTER(19);
 
         final int code;
 

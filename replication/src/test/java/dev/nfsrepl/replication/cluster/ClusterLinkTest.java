@@ -162,4 +162,40 @@ class ClusterLinkTest {
         assertEquals(links.get(p).epoch(), ClusterState.load(tmp.resolve("b")).epoch());
         assertEquals(p, writer());
     }
+
+    @Test
+    void heartbeatsOverTheReplicationConnectionKeepThePrimaryWhenUdpBreaks() throws Exception {
+        for (String n : names) {
+            addresses.put(n, new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpPort()));
+        }
+        for (String n : names) {
+            start(n);
+        }
+        await(Duration.ofSeconds(10), () -> writer() != null, "no primary elected");
+        String p = writer();
+        long epoch = links.get(p).epoch();
+        // the replication connections: the primary's to each backup, and back
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong carried = new java.util.concurrent.atomic.AtomicLong();
+        links.forEach((n, l) -> l.alsoVia((to, datagram) -> {
+            if (up.get() && (n.equals(p) || to.equals(p))) {
+                carried.incrementAndGet();
+                links.get(to).receivedOver("a test connection", datagram);
+            }
+        }));
+        for (String n : names) { // UDP breaks: every member's datagrams go to a port nobody reads
+            addresses.put(n, new InetSocketAddress(InetAddress.getLoopbackAddress(), freeUdpPort()));
+        }
+        long until = System.nanoTime() + Duration.ofMillis(2_000).toNanos(); // five leases, three fail-after windows
+        while (System.nanoTime() < until) {
+            assertEquals(p, writer(), "the primary lost its lease although the other path carried its heartbeats");
+            for (ClusterLink l : links.values()) {
+                assertEquals(epoch, l.epoch(), "a backup stood for election while the primary was heard");
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(carried.get() > 20, carried.get() + " datagrams over the other path");
+        up.set(false); // both paths down: the lease runs out
+        await(Duration.ofMillis(1_000), () -> !links.get(p).mayWrite(), "the primary kept writing without answers");
+    }
 }
