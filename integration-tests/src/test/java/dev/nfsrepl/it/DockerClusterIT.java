@@ -285,11 +285,15 @@ class DockerClusterIT {
 
     @Test
     void aPrimaryIsolatedAloneStopsTakingChangesAndAfterHealingThereIsOnePrimary() throws Exception {
-        start("--role", "primary");
+        start("--role", "primary", "--reads-without-lease", "refuse"); // (a: its stale reads are refused too)
         String first = awaitPrimary(Duration.ofSeconds(60), NAMES);
         ClusterWriter w = writer(first);
         w.start();
         assertTrue(Await.within(Duration.ofSeconds(60), () -> w.acked.size() >= 50), "the client writes");
+        byte[] root;
+        try (ItRpcClient m = ItRpcClient.mount(ports(first)[1])) {
+            root = m.mntOk(TestCluster.EXPORT_AS); // (mounted before: it refuses reads, MNT too, once alone)
+        }
         long cutAt = System.nanoTime();
         cut(first);
         // alone, it stops taking changes within its lease; its clients still reach it and are told to retry
@@ -298,9 +302,9 @@ class DockerClusterIT {
             return s != null && !s.path("cluster").path("mayWrite").asBoolean();
         }), "the isolated primary still takes changes");
         long stoppedMs = (System.nanoTime() - cutAt) / 1_000_000;
-        try (ItRpcClient m = ItRpcClient.mount(ports(first)[1]); ItRpcClient c = ItRpcClient.nfs(ports(first)[0])) {
-            byte[] root = m.mntOk(TestCluster.EXPORT_AS);
+        try (ItRpcClient c = ItRpcClient.nfs(ports(first)[0])) {
             assertEquals(nfs3_prot.NFS3ERR_JUKEBOX, c.create(root, "while-isolated", 0644).status);
+            assertEquals(nfs3_prot.NFS3ERR_JUKEBOX, c.getattr(root).status, "--reads-without-lease refuse");
         }
         List<String> rest = NAMES.stream().filter(n -> !n.equals(first)).toList();
         String second = awaitPrimary(Duration.ofSeconds(30), rest);

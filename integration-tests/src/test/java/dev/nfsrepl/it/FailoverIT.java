@@ -201,8 +201,9 @@ class FailoverIT {
         assertTrue(Await.within(Duration.ofSeconds(30), () -> w.acked.size() >= 50), "the client writes");
         String to = NAMES.stream().filter(n -> !n.equals(first)).findFirst().orElseThrow();
         long at = System.nanoTime();
-        JsonNode answer = nodes.get(first).admin().post("/api/v1/cluster/demote", "{\"successor\": \"" + to + "\"}");
-        assertEquals(to, answer.get("successor").asText());
+        ConsoleIT.Run demote = console(first, "demote", "--to", to); // POST /api/v1/cluster/demote, then waits
+        assertEquals(0, demote.code(), demote.out() + demote.err());
+        assertTrue(demote.out().startsWith(to + " is primary of epoch"), demote.out());
         assertEquals(to, awaitPrimary(Duration.ofSeconds(30)));
         long tookMs = (System.nanoTime() - at) / 1_000_000;
         int before = w.acked.size();

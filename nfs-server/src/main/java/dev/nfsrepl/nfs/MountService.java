@@ -133,6 +133,9 @@ public final class MountService implements RpcDispatchable {
             r.mountinfo.auth_flavors = new int[] {AUTH_UNIX};
             mounts.add(new Mount(host, clean));
             LOG.info("MNT {} by {}", clean, host);
+        } catch (dev.nfsrepl.fs.error.JukeboxException ex2) { // (MOUNT has no "try later")
+            LOG.info("MNT {} from {}: {}", path, host, ex2.getMessage());
+            r.fhs_status = nfs3_prot.MNT3ERR_SERVERFAULT;
         } catch (FsException ex2) {
             r.fhs_status = ex2.status() == nfs3_prot.NFS3ERR_NOENT ? nfs3_prot.MNT3ERR_NOENT : nfs3_prot.MNT3ERR_ACCES;
         }

@@ -229,7 +229,11 @@ final class ClusterNode implements Closeable, NodeView {
         Hello[] hello = {null};
         PrimaryReplication[] replication = {null};
         Journal[] journal = {null};
-        NfsServer nfs = new NfsServer(config, clock).replicating(j -> {
+        NfsServer nfs = new NfsServer(config, clock);
+        if (options.readsWithoutLease == ClusterOptions.LeaselessReads.refuse) {
+            nfs.gatingReads(() -> link.mayWrite() ? null : "this node (" + name + ") no longer holds the primary's lease");
+        }
+        nfs.replicating(j -> {
             try {
                 if (j.tree().epoch() > epoch) { // (an export that issued FileIds before its cluster's epochs got there)
                     link.epochFloor(j.tree().epoch() + 1L);

@@ -45,10 +45,19 @@ final class ClusterOptions {
     Election.Promotion promotion;
 
     @Option(names = "--on-role-change", paramLabel = "COMMAND",
-            description = "Run as 'COMMAND ROLE EPOCH PRIMARY' (ROLE: primary or backup) when this node becomes primary "
-                    + "or stops being it, e.g. to move a service address (like keepalived's notify scripts). Default: "
-                    + "none.")
+            description = "Run as 'COMMAND ROLE EPOCH NAME' (ROLE: primary or backup) when this node becomes primary "
+                    + "or stops being it, and as 'backup' when it starts, e.g. to move a service address (like "
+                    + "keepalived's notify scripts; docker/service-address.sh). Default: none.")
     String onRoleChange;
+
+    /** What a primary that lost its lease does with reads. */
+    enum LeaselessReads { serve, refuse }
+
+    @Option(names = "--reads-without-lease", paramLabel = "serve|refuse", defaultValue = "serve",
+            description = "A primary that lost its lease (cut off from the majority, or a newer primary elected) refuses "
+                    + "changes; its reads are served (they may be stale) or, with refuse, answered NFS3ERR_JUKEBOX so "
+                    + "that clients try again, there or at the new primary (default: ${DEFAULT-VALUE}).")
+    LeaselessReads readsWithoutLease;
 
     boolean enabled() {
         return members.stream().anyMatch(m -> !m.isBlank());

@@ -60,6 +60,7 @@ public final class NfsServer implements Closeable {
     private final Map<Path, RecordingFileSystem> recorders = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<LocalFileSystem> borrowed = new java.util.HashSet<>(); // opened and closed by others
     private java.util.function.Function<Journal, ReplicationHook> replication = j -> ReplicationHook.NONE;
+    private Journal.WriteGate readGate; // null: reads always served
     private ScheduledExecutorService checkpoints;
     private ScheduledExecutorService nameIndexer;
     private OncRpcEmbeddedPortmap portmap;
@@ -84,6 +85,12 @@ public final class NfsServer implements Closeable {
     /** Replication of each journal, attached as it opens, before any client is served. Before {@link #start}. */
     public synchronized NfsServer replicating(java.util.function.Function<Journal, ReplicationHook> hook) {
         this.replication = hook;
+        return this;
+    }
+
+    /** Reads of journaled exports are refused (NFS3ERR_JUKEBOX) while {@code gate} is closed. Before {@link #start}. */
+    public synchronized NfsServer gatingReads(Journal.WriteGate gate) {
+        this.readGate = gate;
         return this;
     }
 
@@ -193,7 +200,8 @@ public final class NfsServer implements Closeable {
             recorders.put(e.localDir(), new RecordingFileSystem(fs, j)); // one per journal: it holds the operation locks
         }
         j.setSyncs(e.clients().stream().anyMatch(c -> c.options().sync()));
-        return new PermissionCheckingFileSystem(new dev.nfsrepl.journal.ReplicatedReplies(recorders.get(e.localDir())));
+        FileSystem served = new dev.nfsrepl.journal.ReplicatedReplies(recorders.get(e.localDir()));
+        return new PermissionCheckingFileSystem(readGate == null ? served : new dev.nfsrepl.journal.ReadGate(served, readGate));
     }
 
     /**
