@@ -60,6 +60,7 @@ public final class ItRpcClient implements AutoCloseable {
     private boolean authSys = true;
     private int uid;
     private int gid;
+    private int version = 3; // of the program called (NFS and MOUNT: 3; NLM: 4)
     private int[] gids = new int[0];
 
     private ItRpcClient(Socket socket, int program) throws IOException {
@@ -74,6 +75,13 @@ public final class ItRpcClient implements AutoCloseable {
     /** An NFS client connected from 127.0.0.1 (ephemeral port) to the NFS port, as root. */
     public static ItRpcClient nfs(int nfsPort) throws IOException {
         return connect(nfs3_prot.NFS_PROGRAM, InetAddress.getLoopbackAddress(), 0, nfsPort);
+    }
+
+    /** An NLM v4 client connected from 127.0.0.1 to {@code port} (the MOUNT port: NLM shares it), as root. */
+    public static ItRpcClient nlm(int port) throws IOException {
+        ItRpcClient c = connect(dev.nfsrepl.nfs.xdr.nlm4_prot.NLM_PROGRAM, InetAddress.getLoopbackAddress(), 0, port);
+        c.version = dev.nfsrepl.nfs.xdr.nlm4_prot.NLM_V4;
+        return c;
     }
 
     /** A MOUNT client connected from 127.0.0.1 (ephemeral port) to the MOUNT port, as root. */
@@ -158,7 +166,7 @@ public final class ItRpcClient implements AutoCloseable {
         return socket.getLocalAddress();
     }
 
-    /** Calls procedure {@code proc} of version 3 of this client's program; decodes the result into {@code result}. */
+    /** Calls procedure {@code proc} of this client's program and version; decodes the result into {@code result}. */
     public <T extends XdrAble> T call(int proc, XdrAble args, T result) throws IOException {
         return receive(send(proc, args), proc, result);
     }
@@ -179,7 +187,7 @@ public final class ItRpcClient implements AutoCloseable {
             x.xdrEncodeInt(CALL);
             x.xdrEncodeInt(2);
             x.xdrEncodeInt(program);
-            x.xdrEncodeInt(3);
+            x.xdrEncodeInt(version);
             x.xdrEncodeInt(proc);
             if (authSys) {
                 byte[] machine = "nfsrepl-it".getBytes(StandardCharsets.US_ASCII);

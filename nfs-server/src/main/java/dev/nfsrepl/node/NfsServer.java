@@ -37,6 +37,9 @@ import org.dcache.oncrpc4j.portmap.OncRpcEmbeddedPortmap;
 import org.dcache.oncrpc4j.rpc.OncRpcProgram;
 import org.dcache.oncrpc4j.rpc.OncRpcSvc;
 import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
+import dev.nfsrepl.lock.LockTable;
+import dev.nfsrepl.nfs.NlmService;
+import dev.nfsrepl.nfs.xdr.nlm4_prot;
 import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,10 @@ public final class NfsServer implements Closeable {
     private byte[] writeVerifier;
     /** Runs the procedures that may wait on the disk; cheap ones run on the network threads. */
     private ExecutorService workers;
+
+    /** How many locks one client host may hold, and how many requests it may have waiting, per export. */
+    static final int MAX_LOCKS_PER_HOST = 65_536;
+    static final int MAX_WAITING_PER_HOST = 1_024;
 
     public NfsServer(ServerConfig config, Clock clock) {
         this.config = config;
@@ -120,17 +127,20 @@ public final class NfsServer implements Closeable {
                 new ThreadFactoryBuilder().setNameFormat("nfsrepl-worker-%d").build());
         var nfs = new Nfs3Service(table, writeVerifier, drc, workers);
         var mount = new OnWorkers(new MountService(table), workers);
+        // NLM shares the MOUNT port (clients find it through the portmapper)
+        var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST));
+        var nlmProgram = new OncRpcProgram(nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
         if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
                     new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs,
-                    new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount));
+                    new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlm));
         } else {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(),
                     Map.of(new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs));
             mountSvc = service("nfsrepl-mount", config.mountPort(),
-                    Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount));
+                    Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlm));
         }
-        LOG.info("serving NFSv3 on {}:{} and MOUNT v3 on {}:{}{}", config.bind(), nfsPort(), config.bind(),
+        LOG.info("serving NFSv3 on {}:{} and MOUNT v3 and NLM v4 on {}:{}{}", config.bind(), nfsPort(), config.bind(),
                 mountPort(), config.portmap() ? " (registered with the portmapper on port 111)"
                         : " (no portmapper: clients must give port= and mountport=)");
         return this;

@@ -1,0 +1,190 @@
+package dev.nfsrepl.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nfsrepl.nfs.xdr.nlm4_cancargs;
+import dev.nfsrepl.nfs.xdr.nlm4_lock;
+import dev.nfsrepl.nfs.xdr.nlm4_lockargs;
+import dev.nfsrepl.nfs.xdr.nlm4_notify;
+import dev.nfsrepl.nfs.xdr.nlm4_prot;
+import dev.nfsrepl.nfs.xdr.nlm4_res;
+import dev.nfsrepl.nfs.xdr.nlm4_shareargs;
+import dev.nfsrepl.nfs.xdr.nlm4_shareres;
+import dev.nfsrepl.nfs.xdr.nlm4_testargs;
+import dev.nfsrepl.nfs.xdr.nlm4_testres;
+import dev.nfsrepl.nfs.xdr.nlm4_unlockargs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dcache.oncrpc4j.xdr.XdrVoid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * NLM v4 over TCP from a Java client (two client hosts by their caller names): locks exclude each
+ * other, a blocked request is granted once the holder unlocks, FREE_ALL frees a vanished client's
+ * locks, share reservations, and bad input (unknown handles, ranges past 2^64, unlocking what is
+ * not held, a flood of blocked requests) gets the right answers while other clients are served.
+ */
+class NlmIT {
+
+    @TempDir
+    Path tmp;
+    TestServer server;
+    byte[] file;
+    byte[] other;
+
+    @BeforeEach
+    void start() throws IOException {
+        Path export = Files.createDirectories(tmp.resolve("export"));
+        server = TestServer.start(export, tmp.resolve("state"));
+        try (ItRpcClient m = ItRpcClient.mount(server.mountPort()); ItRpcClient c = ItRpcClient.nfs(server.nfsPort())) {
+            byte[] root = m.mntOk(export.toAbsolutePath().normalize().toString());
+            file = c.createOk(root, "locked", 0644);
+            other = c.createOk(root, "other", 0644);
+            c.writeOk(file, 0, "some data".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+    }
+
+    static nlm4_lock lock(String host, int svid, byte[] fh, long offset, long len) {
+        nlm4_lock l = new nlm4_lock();
+        l.caller_name = host;
+        l.svid = svid;
+        l.oh = (host + "-" + svid).getBytes(StandardCharsets.US_ASCII);
+        l.fh = fh;
+        l.l_offset = offset;
+        l.l_len = len;
+        return l;
+    }
+
+    static int lock(ItRpcClient c, nlm4_lock l, boolean exclusive, boolean block) throws IOException {
+        nlm4_lockargs a = new nlm4_lockargs();
+        a.cookie = new byte[] {1, 2, 3};
+        a.block = block;
+        a.exclusive = exclusive;
+        a.alock = l;
+        nlm4_res r = c.call(nlm4_prot.NLMPROC4_LOCK, a, new nlm4_res());
+        assertArrayEquals(a.cookie, r.cookie, "the cookie comes back");
+        return r.stat;
+    }
+
+    static int unlock(ItRpcClient c, nlm4_lock l) throws IOException {
+        nlm4_unlockargs a = new nlm4_unlockargs();
+        a.alock = l;
+        return c.call(nlm4_prot.NLMPROC4_UNLOCK, a, new nlm4_res()).stat;
+    }
+
+    static nlm4_testres test(ItRpcClient c, nlm4_lock l, boolean exclusive) throws IOException {
+        nlm4_testargs a = new nlm4_testargs();
+        a.exclusive = exclusive;
+        a.alock = l;
+        return c.call(nlm4_prot.NLMPROC4_TEST, a, new nlm4_testres());
+    }
+
+    @Test
+    void locksOfTwoClientsExcludeEachOtherAndAWaiterGetsTheLockOnceFree() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort()); ItRpcClient b = ItRpcClient.nlm(server.mountPort())) {
+            a.call(nlm4_prot.NLMPROC4_NULL, XdrVoid.XDR_VOID, XdrVoid.XDR_VOID);
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 10, file, 0, 100), true, false));
+            nlm4_testres t = test(b, lock("client-b", 20, file, 50, 10), false);
+            assertEquals(nlm4_prot.NLM4_DENIED, t.stat);
+            assertEquals(10, t.svid, "the holder is named");
+            assertEquals(0, t.l_offset);
+            assertEquals(100, t.l_len);
+            assertTrue(t.exclusive);
+            assertEquals(nlm4_prot.NLM4_GRANTED, test(b, lock("client-b", 20, file, 100, 0), true).stat,
+                    "past the lock: free");
+            assertEquals(nlm4_prot.NLM4_GRANTED, test(b, lock("client-b", 20, other, 0, 0), true).stat,
+                    "another file: free");
+            assertEquals(nlm4_prot.NLM4_DENIED, lock(b, lock("client-b", 20, file, 0, 0), false, false));
+            assertEquals(nlm4_prot.NLM4_BLOCKED, lock(b, lock("client-b", 20, file, 0, 0), false, true));
+            assertEquals(nlm4_prot.NLM4_GRANTED, unlock(a, lock("client-a", 10, file, 0, 100)));
+            // the client asks again (Linux does every 30 s, or on the GRANTED callback): it holds it now
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(b, lock("client-b", 20, file, 0, 0), false, true));
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 11, file, 0, 10), false, false),
+                    "shared locks coexist");
+            assertEquals(nlm4_prot.NLM4_DENIED, lock(a, lock("client-a", 11, file, 0, 10), true, false),
+                    "no upgrade while client-b shares the range");
+
+            nlm4_notify gone = new nlm4_notify();
+            gone.name = "client-b";
+            a.call(nlm4_prot.NLMPROC4_FREE_ALL, gone, XdrVoid.XDR_VOID);
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 11, file, 0, 10), true, false),
+                    "client-b's locks went with it");
+        }
+    }
+
+    @Test
+    void aCancelledWaiterNeverHoldsTheLock() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort())) {
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 1, file, 0, 0), true, false));
+            assertEquals(nlm4_prot.NLM4_BLOCKED, lock(a, lock("client-b", 2, file, 0, 0), true, true));
+            nlm4_cancargs cancel = new nlm4_cancargs();
+            cancel.block = true;
+            cancel.exclusive = true;
+            cancel.alock = lock("client-b", 2, file, 0, 0);
+            assertEquals(nlm4_prot.NLM4_GRANTED, a.call(nlm4_prot.NLMPROC4_CANCEL, cancel, new nlm4_res()).stat);
+            assertEquals(nlm4_prot.NLM4_GRANTED, unlock(a, lock("client-a", 1, file, 0, 0)));
+            assertEquals(nlm4_prot.NLM4_GRANTED, test(a, lock("client-c", 3, file, 0, 0), true).stat,
+                    "nobody holds it: the cancelled request was not granted");
+        }
+    }
+
+    @Test
+    void badInputGetsTheRightAnswersAndOthersAreStillServed() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort())) {
+            assertEquals(nlm4_prot.NLM4_GRANTED, unlock(a, lock("client-a", 1, file, 0, 10)), "never held: fine");
+            assertEquals(nlm4_prot.NLM4_FBIG, lock(a, lock("client-a", 1, file, -10L, 20), true, false),
+                    "offset + length past 2^64");
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 1, file, -10L, 10), true, false),
+                    "up to 2^64 - 1 exactly");
+            byte[] forged = file.clone();
+            forged[19] ^= 0x55; // a FileId that is not there
+            assertEquals(nlm4_prot.NLM4_STALE_FH, lock(a, lock("client-a", 1, forged, 0, 0), true, false));
+            assertEquals(nlm4_prot.NLM4_STALE_FH, lock(a, lock("client-a", 1, new byte[] {1, 2, 3}, 0, 0), true, false));
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("flooder", 0, other, 0, 0), true, false));
+            int blocked = 0;
+            int refused = 0;
+            for (int i = 1; i <= 1100; i++) { // one client floods with blocked requests
+                int s = lock(a, lock("flooder-waits", i, other, i, 1), true, true);
+                blocked += s == nlm4_prot.NLM4_BLOCKED ? 1 : 0;
+                refused += s == nlm4_prot.NLM4_DENIED_NOLOCKS ? 1 : 0;
+            }
+            assertEquals(1024, blocked, "a client's waiting requests are bounded");
+            assertEquals(1100 - 1024, refused);
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-c", 1, file, 100, 1), true, false),
+                    "another client is still served");
+        }
+    }
+
+    @Test
+    void shareReservationsDenyWhatOthersAskToDo() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort())) {
+            nlm4_shareargs s = new nlm4_shareargs();
+            s.caller_name = "client-a";
+            s.fh = file;
+            s.oh = new byte[] {1};
+            s.access = 3; // read and write
+            s.mode = 2; // deny others writing
+            assertEquals(nlm4_prot.NLM4_GRANTED, a.call(nlm4_prot.NLMPROC4_SHARE, s, new nlm4_shareres()).stat);
+            s.caller_name = "client-b";
+            s.access = 2;
+            s.mode = 0;
+            assertEquals(nlm4_prot.NLM4_DENIED, a.call(nlm4_prot.NLMPROC4_SHARE, s, new nlm4_shareres()).stat);
+            s.caller_name = "client-a";
+            assertEquals(nlm4_prot.NLM4_GRANTED, a.call(nlm4_prot.NLMPROC4_UNSHARE, s, new nlm4_shareres()).stat);
+            s.caller_name = "client-b";
+            assertEquals(nlm4_prot.NLM4_GRANTED, a.call(nlm4_prot.NLMPROC4_SHARE, s, new nlm4_shareres()).stat);
+        }
+    }
+}
