@@ -68,6 +68,34 @@ public final class Divergence {
         return out;
     }
 
+    /** Where the histories part: the first record of divergence {@code name} the new primary lacks. */
+    public static long fork(Path journalDir, String name) throws IOException, RestoreException {
+        List<OpRecord> rs = read(journalDir, name);
+        long first = rs.isEmpty() ? 0 : rs.get(0).seq();
+        return SeqFile.read(journalDir.resolve("divergence").resolve(name).resolve("fork"), first);
+    }
+
+    /**
+     * Refuses a replay the records cannot make right: of another export (its identity differs), or
+     * whose first records are not among them (a full resync's copy held them; names before the records
+     * kept are then unknown).
+     */
+    public static void checkReplayable(JournalIdentity primary, long rootId, int generation, long fork,
+                                       List<OpRecord> records) throws RestoreException {
+        if (primary.rootId() != rootId || primary.generation() != generation) {
+            throw new RestoreException(RestoreException.Kind.CONFLICT, "the divergence is of export root "
+                    + Long.toHexString(rootId) + " generation " + Integer.toHexString(generation) + ", this primary's "
+                    + "journal of " + Long.toHexString(primary.rootId()) + " generation "
+                    + Integer.toHexString(primary.generation()));
+        }
+        if (records.get(0).seq() != fork) {
+            throw new RestoreException(RestoreException.Kind.CONFLICT, "records #" + fork + "..#"
+                    + (records.get(0).seq() - 1) + " of the divergence came in a full resync's copy and were not "
+                    + "kept one by one: the records kept (from #" + records.get(0).seq() + ") cannot be replayed by "
+                    + "path; compare the trees instead");
+        }
+    }
+
     /**
      * Records as they travel from the node that kept them to the primary that replays them: base64
      * text of one replication {@link Batch} per run of records of one epoch (each record with its

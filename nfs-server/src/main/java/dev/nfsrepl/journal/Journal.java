@@ -192,6 +192,28 @@ public final class Journal implements Closeable {
         return log.lastSeqAfterAppends();
     }
 
+    /**
+     * As {@link #lastSeqBeforeGate}, once every change appended up to it has finished applying: a
+     * change that fails appends its ABORT (ungated) then, and that record counts too.
+     */
+    public long settledBeforeGate(java.time.Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long last = lastSeqBeforeGate();
+        while (!inFlight.headSet(last, true).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("changes up to #" + last + " still applying after " + within.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for changes up to #" + last);
+            }
+            last = log.lastSeqAfterAppends();
+        }
+        return log.lastSeqAfterAppends();
+    }
+
     /** The locks changes of this journal's tree hold from their checks to the end of their apply. */
     OperationLocks locks() {
         return locks;

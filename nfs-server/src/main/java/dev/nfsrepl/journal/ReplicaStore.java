@@ -197,7 +197,11 @@ public final class ReplicaStore implements Replica, Closeable {
             staging = new Staging(begin.start(), have);
             return staging;
         } catch (IOException | RuntimeException e) {
-            reopen(); // applying goes on; the primary tries again
+            try {
+                reopen(); // applying goes on; the primary tries again
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
             throw e;
         }
     }
@@ -541,6 +545,7 @@ public final class ReplicaStore implements Replica, Closeable {
             }
             out.sync(out.lastSeq());
         }
+        SeqFile.write(kept.resolve("fork"), fork); // (the records may start later: a resync's copy held the first)
         LOG.warn("backup of {}: records #{}..#{} ({} records) were never received by the new primary (its history "
                 + "parts from this node's at #{}); kept in {}; the copy is replaced by a full resync", export, fork, last,
                 n, fork, kept);

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Puts a new copy of a tree (built beside it by a full resync) in place of the old one, so that a
  * crash at any point leaves something the next start completes: the export directory itself stays
- * (it may be a mount point), its entries are swapped. A marker file, written before anything moves,
+ * (its own attributes are set from the copy's root), its entries are swapped. The copy and the
+ * old entries' place ({@code .NAME.old}) are the export's siblings and must be on its file system
+ * (each move one rename): an export that is a mount point is refused. A marker file, written before anything moves,
  * says where the swap is:
  * <pre>
  *   marker = "asOf = " DECIMAL NL "phase = " ("1" | "2") NL
@@ -81,6 +83,10 @@ final class TreeSwap {
         if (pending()) {
             throw new IOException("a swap into " + export + " is already under way (" + marker + ")");
         }
+        if (!Files.getFileStore(copy).equals(Files.getFileStore(export))) {
+            throw new IOException("the copy " + copy + " is on another file system than " + export + " (a mount "
+                    + "point?): its entries cannot be moved in by renames; export a directory below the mount point");
+        }
         delete(old()); // (left by a swap of an older version)
         Properties p = new Properties();
         p.setProperty("asOf", Long.toString(asOf));
@@ -115,6 +121,10 @@ final class TreeSwap {
                     + " cannot be completed", e);
         }
         if ("1".equals(p.getProperty("phase"))) {
+            if (!Files.isDirectory(copy)) { // (moving the tree aside would leave nothing in its place)
+                throw new IOException(marker + " says a swap of " + copy + " into " + export + " began, but the copy "
+                        + "is gone; the tree is left as it is (remove the marker to serve it, then resync)");
+            }
             Files.createDirectories(old());
             moveEntries(export, old());
             Durable.syncDirectory(export);
@@ -133,8 +143,13 @@ final class TreeSwap {
             Durable.syncDirectory(stateDir.toAbsolutePath().getParent());
         }
         then.done(asOf);
-        delete(old());
-        delete(copy);
+        try { // (the swap is done: leftovers must not keep the copy from opening)
+            delete(old());
+            delete(copy);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(TreeSwap.class).warn("the swap into {} is done, but {} or {} could not "
+                    + "be removed ({}); remove them by hand", export, old(), copy, e.toString());
+        }
         Files.delete(marker);
         Durable.syncDirectory(marker.toAbsolutePath().getParent());
         return asOf;
@@ -159,6 +174,11 @@ final class TreeSwap {
                     FileTime.from(Long.parseLong(p.getProperty("mtimeNanos")), TimeUnit.NANOSECONDS),
                     FileTime.from(Long.parseLong(p.getProperty("atimeNanos")), TimeUnit.NANOSECONDS), null);
             UserDefinedFileAttributeView x = Files.getFileAttributeView(export, UserDefinedFileAttributeView.class);
+            for (String name : x.list()) { // the old root's own, which the copy's root does not have
+                if (name.startsWith("nfsrepl.") && p.getProperty("xattr." + name) == null) {
+                    x.delete(name);
+                }
+            }
             for (String k : p.stringPropertyNames()) {
                 if (k.startsWith("xattr.")) {
                     x.write(k.substring("xattr.".length()), ByteBuffer.wrap(Base64.getDecoder().decode(p.getProperty(k))));

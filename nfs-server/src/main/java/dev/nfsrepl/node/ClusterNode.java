@@ -344,7 +344,13 @@ final class ClusterNode implements Closeable, NodeView {
             throw new IllegalArgumentException(to + " is not another member of " + members.keySet());
         }
         handingOver = to;
-        long last = p.journal().lastSeqBeforeGate(); // (a change appending as the gate closed is counted)
+        long last;
+        try { // (a change appending as the gate closed is counted, and the ABORT of one that then fails)
+            last = p.journal().settledBeforeGate(java.time.Duration.ofSeconds(10));
+        } catch (IOException e) {
+            handingOver = null;
+            throw e;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String target = to;
         while (p.replication().group().status().stream().noneMatch(s -> s.name().equals(target) && s.acked() >= last)) {

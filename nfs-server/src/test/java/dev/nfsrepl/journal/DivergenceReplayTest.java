@@ -173,6 +173,14 @@ class DivergenceReplayTest {
                 primary.recordsFrom(fork)));
         assertEquals(RestoreException.Kind.CONFLICT, own.kind());
         Divergence.checkForeign(primary.journal.log(), carried); // the old primary's are not
+        JournalIdentity id = primary.journal.source().identity();
+        Divergence.checkReplayable(id, id.rootId(), id.generation(), fork, carried);
+        RestoreException otherExport = assertThrows(RestoreException.class, () -> Divergence.checkReplayable(id,
+                id.rootId() + 1, id.generation(), fork, carried));
+        assertEquals(RestoreException.Kind.CONFLICT, otherExport.kind());
+        RestoreException notFromTheFork = assertThrows(RestoreException.class, () -> Divergence.checkReplayable(id,
+                id.rootId(), id.generation(), fork - 1, carried));
+        assertTrue(notFromTheFork.getMessage().contains("full resync"), notFromTheFork.getMessage());
         RestoreException bad = assertThrows(RestoreException.class, () -> Divergence.decode(List.of("bm90IGEgYmF0Y2g=")));
         assertEquals(RestoreException.Kind.BAD_REQUEST, bad.kind());
     }

@@ -93,6 +93,9 @@ final class DivergenceCommand implements Callable<Integer> {
                 .toString());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
+        body.put("fork", kept.path("fork"));
+        body.put("rootId", kept.path("rootId"));
+        body.put("generation", kept.path("generation"));
         body.put("batches", kept.path("batches"));
         body.put("dryRun", dryRun);
         body.put("export", export);
@@ -105,6 +108,16 @@ final class DivergenceCommand implements Callable<Integer> {
         if (!json) {
             ReplayCommand.print(out, r, dryRun);
         }
-        return r.path("failed").asLong() > 0 ? Console.SOME_FAILED : Console.OK;
+        // a change of the divergence skipped (its path unknown, a hard link) is not made again: the operator must
+        // look; records with nothing to redo (COMMIT, MARK) or cancelled by an ABORT are not such changes
+        long notMade = 0;
+        for (JsonNode s : r.path("steps")) {
+            String result = s.path("result").asText();
+            if (result.startsWith("skipped") && !result.startsWith("skipped: nothing to redo")
+                    && !result.startsWith("skipped: cancelled by an ABORT")) {
+                notMade++;
+            }
+        }
+        return r.path("failed").asLong() + notMade > 0 ? Console.SOME_FAILED : Console.OK;
     }
 }

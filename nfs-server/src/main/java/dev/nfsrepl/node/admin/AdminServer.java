@@ -134,11 +134,15 @@ public final class AdminServer implements Closeable {
             });
             c.routes.get("/api/v1/divergence/{name}/records", ctx -> {
                 try {
-                    List<dev.nfsrepl.replication.record.OpRecord> rs = dev.nfsrepl.journal.Divergence.read(
-                            journal(node, ctx).dir(), ctx.pathParam("name"));
+                    JournalSource j = journal(node, ctx);
+                    List<dev.nfsrepl.replication.record.OpRecord> rs = dev.nfsrepl.journal.Divergence.read(j.dir(),
+                            ctx.pathParam("name"));
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("name", ctx.pathParam("name"));
-                    m.put("fork", rs.isEmpty() ? null : rs.get(0).seq());
+                    m.put("fork", dev.nfsrepl.journal.Divergence.fork(j.dir(), ctx.pathParam("name")));
+                    m.put("firstSeq", rs.isEmpty() ? null : rs.get(0).seq());
+                    m.put("rootId", Long.toHexString(j.identity().rootId()));
+                    m.put("generation", Integer.toHexString(j.identity().generation()));
                     m.put("records", rs.size());
                     m.put("batches", dev.nfsrepl.journal.Divergence.encode(rs));
                     ctx.json(m);
@@ -388,9 +392,12 @@ public final class AdminServer implements Closeable {
      */
     private Map<String, Object> divergenceReplay(NodeView node, Context ctx) throws IOException {
         Map<?, ?> b = body(ctx);
-        if (!(b.get("batches") instanceof List<?> batches) || !(b.get("name") instanceof String name)) {
-            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"name\": N, \"batches\": [...], "
-                    + "\"dryRun\": true|false}, name and batches as GET /api/v1/divergence/N/records gave them");
+        if (!(b.get("batches") instanceof List<?> batches) || !(b.get("name") instanceof String name)
+                || !(b.get("fork") instanceof Number fork) || !(b.get("rootId") instanceof String rootId)
+                || !(b.get("generation") instanceof String generation)) {
+            throw new Refused(HttpStatus.BAD_REQUEST, "the body must be JSON: {\"name\": N, \"fork\": SEQ, "
+                    + "\"rootId\": HEX, \"generation\": HEX, \"batches\": [...], \"dryRun\": true|false}, as GET "
+                    + "/api/v1/divergence/N/records gave them");
         }
         String export = b.get("export") instanceof String e ? e : null;
         boolean dry = Boolean.TRUE.equals(b.get("dryRun"));
@@ -404,6 +411,12 @@ public final class AdminServer implements Closeable {
         List<dev.nfsrepl.replication.record.OpRecord> records;
         try {
             records = dev.nfsrepl.journal.Divergence.decode(batches);
+            try {
+                dev.nfsrepl.journal.Divergence.checkReplayable(j.identity(), Long.parseUnsignedLong(rootId, 16),
+                        Integer.parseUnsignedInt(generation, 16), fork.longValue(), records);
+            } catch (NumberFormatException e) {
+                throw new Refused(HttpStatus.BAD_REQUEST, "rootId and generation are hexadecimal: " + e.getMessage());
+            }
             dev.nfsrepl.journal.Divergence.checkForeign(j.log(), records);
             replay = SelectiveReplay.divergence(j, records, target, dry);
         } catch (RestoreException e) {

@@ -205,6 +205,7 @@ public final class Election {
     private final Set<String> preVotes = new HashSet<>();
     private boolean eligible = true;
     private Releasing releasing; // a step-down's Release, sent again until it is surely heard
+    private long standUntil; // told to stand (a promotion, a hand-over): it asks again until this, even in MANUAL mode
 
     private record Releasing(long epoch, String successor, long until) {
     }
@@ -256,6 +257,9 @@ public final class Election {
         } else if (e instanceof EpochFloor f) {
             floor = Math.max(floor, f.min());
         } else if (e instanceof Promote p) {
+            if (role != Role.PRIMARY && eligible) {
+                standUntil = p.now() + 2 * failAfterNanos;
+            }
             if (role != Role.PRIMARY && p.force()) {
                 campaign(true, p.now(), out);
             } else if (role == Role.BACKUP && eligible && p.now() >= promisedUntil) {
@@ -296,7 +300,9 @@ public final class Election {
                         sendRelease(out);
                     }
                 }
-                if (config.promotion() == Promotion.AUTOMATIC && eligible && now - lastHeard >= failAfterNanos + jitter
+                boolean told = now < standUntil; // (an operator's promotion or a hand-over that failed once)
+                if ((config.promotion() == Promotion.AUTOMATIC || told) && eligible
+                        && (told || now - lastHeard >= failAfterNanos + jitter)
                         && now >= promisedUntil && (preEnds == 0 || now >= preEnds)) {
                     preVote(now, out);
                 }
@@ -392,6 +398,7 @@ public final class Election {
             }
             heard(now);
             promisedUntil = now + leaseNanos;
+            standUntil = 0; // a primary is heard: nothing to stand for
             out.add(new Send(from, new HeartbeatAck(epoch, h.sentAt())));
         } else if (m instanceof HeartbeatAck a) {
             if (role == Role.PRIMARY && a.epoch() == epoch) {
@@ -417,6 +424,7 @@ public final class Election {
                 promisedUntil = 0;
                 out.add(new RoleChanged(role, epoch, null));
                 if (config.self().equals(r.successor())) {
+                    standUntil = now + 2 * failAfterNanos;
                     campaign(true, now, out);
                 }
             }

@@ -60,7 +60,7 @@ public final class ReplicaServer implements Closeable {
     private EventLoopGroup group;
     private Channel server;
     private volatile Channel primary;
-    private volatile String primaryName; // as the handshake named it
+    private volatile Peer peer; // the primary's connection and its name, as the handshake gave them
     private volatile java.util.function.Consumer<byte[]> clusterIn = b -> { };
     private Channel helloFrom; // the connection whose HELLO was accepted; only on the receiving thread
     private long helloEpoch; // its epoch; only on the receiving thread
@@ -147,10 +147,13 @@ public final class ReplicaServer implements Closeable {
 
     /** Sends a cluster datagram to {@code to} over its replication connection, if it is the primary connected now. */
     public void sendCluster(String to, byte[] datagram) {
-        Channel p = primary;
-        if (p != null && p.isActive() && to.equals(primaryName)) {
-            p.writeAndFlush(new Frame(Frame.Type.CLUSTER, datagram));
+        Peer p = peer;
+        if (p != null && p.channel() == primary && p.channel().isActive() && to.equals(p.name())) {
+            p.channel().writeAndFlush(new Frame(Frame.Type.CLUSTER, datagram));
         }
+    }
+
+    private record Peer(Channel channel, String name) {
     }
 
     public int port() {
@@ -164,7 +167,7 @@ public final class ReplicaServer implements Closeable {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Authenticated a) {
                 Channel old = primary;
-                primaryName = a.peer();
+                peer = new Peer(ctx.channel(), a.peer());
                 primary = ctx.channel();
                 if (old != null && old != ctx.channel()) {
                     LOG.warn("replication: a new connection from the primary ({}) replaces {}", ctx.channel().remoteAddress(),
@@ -214,9 +217,11 @@ public final class ReplicaServer implements Closeable {
             Receiver rx = receiver;
             if (payload instanceof Hello h) {
                 resync = null; // one a lost connection left unfinished: the store abandons it
+                // opened first (a swap a failure cut short is completed), so that fencing sees what the copy
+                // holds; then fencing, which may make the store start over (a divergence); then the receiver
+                // the store has now (the replica checks the export's identity)
+                replica.attach(h);
                 fencing.accept(h);
-                // (the replica checks the export's identity; its receiver may be a new one: a store that
-                // diverged or resumed a resync reopened itself)
                 Receiver attached = replica.attach(h);
                 receiver = attached;
                 helloFrom = ctx.channel();

@@ -236,15 +236,16 @@ class ReplicaServerTest {
         server.close();
         try (SegmentLog started = SegmentLog.open(tmp.resolve("started-over"), LogKind.RECEIVED, LogConfig.DEFAULTS,
                 Clock.systemUTC()); Receiver reopened = new Receiver(started, r -> { }, 0)) {
-            java.util.concurrent.atomic.AtomicInteger hellos = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean diverged = new java.util.concurrent.atomic.AtomicBoolean();
             server = new ReplicaServer(new InetSocketAddress("127.0.0.1", 0), KEY, ReplicationTls.OFF,
-                    h -> hellos.getAndIncrement() == 0 ? receiver : reopened, 1 << 20, Duration.ofSeconds(5)).start();
+                    h -> diverged.get() ? reopened : receiver, 1 << 20, Duration.ofSeconds(5)).start();
             PrimaryEnd first = new PrimaryEnd();
             Channel ch = hello(first);
             first.nextAck();
             ch.writeAndFlush(new Frame(Frame.Type.BATCH, ReceiverTest.batch(1, 10, 10).encode()));
             assertEquals(10, first.nextAck().durable());
             ch.close().sync();
+            diverged.set(true); // (the store started over between the two connections)
 
             PrimaryEnd second = new PrimaryEnd();
             Channel again = hello(second);
