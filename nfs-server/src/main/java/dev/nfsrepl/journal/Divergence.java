@@ -68,10 +68,12 @@ public final class Divergence {
         return out;
     }
 
-    /** Where the histories part: the first record of divergence {@code name} the new primary lacks. */
-    public static long fork(Path journalDir, String name) throws IOException, RestoreException {
-        List<OpRecord> rs = read(journalDir, name);
-        long first = rs.isEmpty() ? 0 : rs.get(0).seq();
+    /**
+     * Where the histories part: the first record of divergence {@code name} the new primary lacks
+     * ({@code records}, as {@link #read} gave them, start there unless a resync's copy held the first).
+     */
+    public static long fork(Path journalDir, String name, List<OpRecord> records) throws IOException {
+        long first = records.isEmpty() ? 0 : records.get(0).seq();
         return SeqFile.read(journalDir.resolve("divergence").resolve(name).resolve("fork"), first);
     }
 

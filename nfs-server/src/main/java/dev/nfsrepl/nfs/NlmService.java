@@ -146,24 +146,40 @@ public final class NlmService implements RpcDispatchable {
         return new LockOwner(l.caller_name, l.svid, HexFormat.of().formatHex(l.oh));
     }
 
+    /** A lock request's file, owner and range; or the NLM status that refuses it (its handle, then its range). */
+    private record Request(Target target, LockOwner owner, LockRange range, int refused) {
+        int fsid() {
+            return target.fsid();
+        }
+
+        long file() {
+            return target.file();
+        }
+    }
+
+    private Request request(Caller c, nlm4_lock l) {
+        Target t = target(c, l.fh);
+        if (t.refused() != 0) {
+            return new Request(t, null, null, t.refused());
+        }
+        try {
+            return new Request(t, owner(l), LockRange.of(l.l_offset, l.l_len), 0);
+        } catch (LockRange.RangeTooLargeException e) {
+            return new Request(t, null, null, nlm4_prot.NLM4_FBIG);
+        }
+    }
+
     private nlm4_testres test(Caller c, nlm4_testargs a) {
         nlm4_testres r = new nlm4_testres();
         r.cookie = a.cookie;
-        Target t = target(c, a.alock.fh);
-        if (t.refused() != 0) {
-            r.stat = t.refused();
-            return r;
-        }
-        LockRange range;
-        try {
-            range = LockRange.of(a.alock.l_offset, a.alock.l_len);
-        } catch (LockRange.RangeTooLargeException e) {
-            r.stat = nlm4_prot.NLM4_FBIG;
+        Request q = request(c, a.alock);
+        if (q.refused() != 0) {
+            r.stat = q.refused();
             return r;
         }
         LockTable.Lock conflict;
         synchronized (tables) {
-            conflict = table(t.fsid()).test(t.file(), owner(a.alock), range, a.exclusive);
+            conflict = table(q.fsid()).test(q.file(), q.owner(), q.range(), a.exclusive);
         }
         if (conflict == null) {
             r.stat = nlm4_prot.NLM4_GRANTED;
@@ -179,21 +195,15 @@ public final class NlmService implements RpcDispatchable {
     }
 
     private nlm4_res lock(Caller c, nlm4_lockargs a) {
-        Target t = target(c, a.alock.fh);
-        if (t.refused() != 0) {
-            return new nlm4_res(a.cookie, t.refused());
-        }
-        LockRange range;
-        try {
-            range = LockRange.of(a.alock.l_offset, a.alock.l_len);
-        } catch (LockRange.RangeTooLargeException e) {
-            return new nlm4_res(a.cookie, nlm4_prot.NLM4_FBIG);
+        Request q = request(c, a.alock);
+        if (q.refused() != 0) {
+            return new nlm4_res(a.cookie, q.refused());
         }
         LockTable.Result res;
         synchronized (tables) {
-            res = table(t.fsid()).lock(t.file(), owner(a.alock), range, a.exclusive, a.block, a.cookie);
-            unconfirmed.remove(new Pending(t.fsid(), t.file(), owner(a.alock), range, a.exclusive));
-            granted(t.fsid(), res.granted());
+            res = table(q.fsid()).lock(q.file(), q.owner(), q.range(), a.exclusive, a.block, a.cookie);
+            unconfirmed.remove(new Pending(q.fsid(), q.file(), q.owner(), q.range(), a.exclusive));
+            granted(q.fsid(), res.granted());
         }
         LockTable.Outcome o = res.outcome();
         int stat = o instanceof LockTable.Granted ? nlm4_prot.NLM4_GRANTED
@@ -210,42 +220,31 @@ public final class NlmService implements RpcDispatchable {
     }
 
     private nlm4_res cancel(Caller c, nlm4_cancargs a) {
-        Target t = target(c, a.alock.fh);
-        if (t.refused() != 0) {
-            return new nlm4_res(a.cookie, t.refused());
+        Request q = request(c, a.alock);
+        if (q.refused() != 0) {
+            return new nlm4_res(a.cookie, q.refused());
         }
-        try {
-            LockRange range = LockRange.of(a.alock.l_offset, a.alock.l_len);
-            synchronized (tables) {
-                LockTable table = table(t.fsid());
-                if (!table.cancel(t.file(), owner(a.alock), range, a.exclusive)
-                        && unconfirmed.remove(new Pending(t.fsid(), t.file(), owner(a.alock), range, a.exclusive))) {
-                    // granted while the client gave up waiting: what it cancels it does not hold
-                    granted(t.fsid(), table.unlock(t.file(), owner(a.alock), range));
-                }
+        synchronized (tables) {
+            LockTable table = table(q.fsid());
+            if (!table.cancel(q.file(), q.owner(), q.range(), a.exclusive)
+                    && unconfirmed.remove(new Pending(q.fsid(), q.file(), q.owner(), q.range(), a.exclusive))) {
+                // granted while the client gave up waiting: what it cancels it does not hold
+                granted(q.fsid(), table.unlock(q.file(), q.owner(), q.range()));
             }
-            return new nlm4_res(a.cookie, nlm4_prot.NLM4_GRANTED); // (nothing to cancel is fine too)
-        } catch (LockRange.RangeTooLargeException e) {
-            return new nlm4_res(a.cookie, nlm4_prot.NLM4_FBIG);
         }
+        return new nlm4_res(a.cookie, nlm4_prot.NLM4_GRANTED); // (nothing to cancel is fine too)
     }
 
     private nlm4_res unlock(Caller c, nlm4_unlockargs a) {
-        Target t = target(c, a.alock.fh);
-        if (t.refused() != 0) {
-            return new nlm4_res(a.cookie, t.refused());
+        Request q = request(c, a.alock);
+        if (q.refused() != 0) {
+            return new nlm4_res(a.cookie, q.refused());
         }
-        try {
-            LockRange range = LockRange.of(a.alock.l_offset, a.alock.l_len);
-            synchronized (tables) {
-                LockOwner o = owner(a.alock);
-                unconfirmed.removeIf(p -> p.fsid() == t.fsid() && p.file() == t.file() && p.owner().equals(o));
-                granted(t.fsid(), table(t.fsid()).unlock(t.file(), o, range));
-            }
-            return new nlm4_res(a.cookie, nlm4_prot.NLM4_GRANTED);
-        } catch (LockRange.RangeTooLargeException e) {
-            return new nlm4_res(a.cookie, nlm4_prot.NLM4_FBIG);
+        synchronized (tables) {
+            unconfirmed.removeIf(p -> p.fsid() == q.fsid() && p.file() == q.file() && p.owner().equals(q.owner()));
+            granted(q.fsid(), table(q.fsid()).unlock(q.file(), q.owner(), q.range()));
         }
+        return new nlm4_res(a.cookie, nlm4_prot.NLM4_GRANTED);
     }
 
     private nlm4_shareres share(Caller c, nlm4_shareargs a, boolean share) {

@@ -139,7 +139,7 @@ public final class AdminServer implements Closeable {
                             ctx.pathParam("name"));
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("name", ctx.pathParam("name"));
-                    m.put("fork", dev.nfsrepl.journal.Divergence.fork(j.dir(), ctx.pathParam("name")));
+                    m.put("fork", dev.nfsrepl.journal.Divergence.fork(j.dir(), ctx.pathParam("name"), rs));
                     m.put("firstSeq", rs.isEmpty() ? null : rs.get(0).seq());
                     m.put("rootId", Long.toHexString(j.identity().rootId()));
                     m.put("generation", Integer.toHexString(j.identity().generation()));
