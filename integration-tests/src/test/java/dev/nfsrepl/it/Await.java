@@ -20,4 +20,11 @@ final class Await {
         }
         return true;
     }
+
+    /** Waits until {@code condition} holds; fails, naming {@code what}, when it does not within {@code timeout}. */
+    static void until(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
+        if (!within(timeout, condition)) {
+            throw new AssertionError("waited " + timeout + " for " + what);
+        }
+    }
 }

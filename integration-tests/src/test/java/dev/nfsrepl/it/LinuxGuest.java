@@ -54,6 +54,21 @@ final class LinuxGuest {
         }
     }
 
+    /**
+     * The guest on a TAP device {@code tap} of a test-made network namespace {@code netns}, at
+     * {@code address} (CIDR) with host name {@code name}, mounting from {@code server}; with
+     * {@code locking}, rpcbind and rpc.statd run in the guest and the exports are mounted without
+     * {@code nolock}.
+     */
+    record Network(String netns, String tap, String address, String server, String name, boolean locking) {
+        String mac() {
+            // one per address on the namespace's bridge
+            String[] ip = address.substring(0, address.indexOf('/')).split("\\.");
+            return String.format("52:54:00:%02x:%02x:%02x", Integer.parseInt(ip[1]), Integer.parseInt(ip[2]),
+                    Integer.parseInt(ip[3]));
+        }
+    }
+
     interface HostHandler {
         /** Answers a request of the guest script (one line, no newline). */
         String answer(String request) throws Exception;
@@ -119,33 +134,53 @@ final class LinuxGuest {
      */
     static Result run(String script, int nfsPort, int mountPort, List<Mount> mounts, Duration timeout,
                       HostHandler handler) throws Exception {
+        return run(script, nfsPort, mountPort, mounts, null, timeout, handler);
+    }
+
+    /** As {@link #run(String, int, int, List, Duration, HostHandler)}, on {@code net} (null: user-mode networking). */
+    static Result run(String script, int nfsPort, int mountPort, List<Mount> mounts, Network net, Duration timeout,
+                      HostHandler handler) throws Exception {
         Path img = image();
         Path work = Files.createTempDirectory("nfsrepl-guest");
         try {
             StringBuilder exports = new StringBuilder();
             for (Mount m : mounts) {
                 exports.append(exports.length() == 0 ? "" : " ").append(m.path()).append(':').append(m.mountPoint())
-                        .append(':').append("hard,nolock").append(m.options().isEmpty() ? "" : "," + m.options());
+                        .append(':').append(net != null && net.locking() ? "hard" : "hard,nolock")
+                        .append(m.options().isEmpty() ? "" : "," + m.options());
             }
+            String netEnv = net == null ? "" : "GUEST_ADDR=" + net.address() + "\nSERVER_ADDR=" + net.server()
+                    + "\nGUEST_NAME=" + net.name() + "\nLOCKING=" + (net.locking() ? 1 : 0) + "\n";
             Path run = Files.createDirectory(work.resolve("run"));
             Files.writeString(run.resolve("run.env"), "NFS_PORT=" + nfsPort + "\nMOUNT_PORT=" + mountPort
-                    + "\nEXPORTS=\"" + exports + "\"\n");
+                    + "\nEXPORTS=\"" + exports + "\"\n" + netEnv);
             Files.writeString(run.resolve("test.sh"), script);
             ItCommands.runOk(Duration.ofSeconds(30), "bash", "-c",
                     "cd " + run + " && printf 'run.env\\ntest.sh\\n' | cpio -o -H newc --quiet > ../run.cpio && cat "
                             + img.toAbsolutePath().resolve("base.cpio") + " ../run.cpio > ../initrd.cpio");
-            return boot(img.toAbsolutePath().resolve("vmlinuz"), work.resolve("initrd.cpio"), timeout, handler);
+            return boot(img.toAbsolutePath().resolve("vmlinuz"), work.resolve("initrd.cpio"), net, timeout, handler);
         } finally {
             ItCommands.run(Duration.ofSeconds(30), "rm", "-rf", work.toString());
         }
     }
 
-    private static Result boot(Path kernel, Path initrd, Duration timeout, HostHandler handler) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
+    private static Result boot(Path kernel, Path initrd, Network net, Duration timeout, HostHandler handler)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (net != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", net.netns()));
+        }
+        cmd.addAll(List.of("qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max",
                 "-smp", "2", "-m", "1024", "-kernel", kernel.toString(), "-initrd", initrd.toString(),
                 "-append", "console=ttyS0 quiet panic=-1", "-display", "none", "-serial", "stdio",
-                "-monitor", "none", "-no-reboot", "-netdev", "user,id=n0", "-device", "e1000,netdev=n0")
-                .redirectErrorStream(true);
+                "-monitor", "none", "-no-reboot"));
+        if (net == null) {
+            cmd.addAll(List.of("-netdev", "user,id=n0", "-device", "e1000,netdev=n0"));
+        } else {
+            cmd.addAll(List.of("-netdev", "tap,id=n0,ifname=" + net.tap() + ",script=no,downscript=no",
+                    "-device", "e1000,netdev=n0,mac=" + net.mac()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Process qemu = pb.start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         String eof = new String("<eof>");

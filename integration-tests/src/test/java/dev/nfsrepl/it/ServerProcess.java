@@ -87,7 +87,9 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(nfsPort));
         cmd.add("--mount-port");
         cmd.add(Integer.toString(mountPort));
-        cmd.add("--no-portmap");
+        if (!List.of(extra).contains("--portmap")) {
+            cmd.add("--no-portmap");
+        }
         cmd.addAll(List.of(extra));
         return launch(cmd, log, READY);
     }

@@ -17,7 +17,9 @@ import dev.nfsrepl.nfs.xdr.nlm4_shareres;
 import dev.nfsrepl.nfs.xdr.nlm4_testargs;
 import dev.nfsrepl.nfs.xdr.nlm4_testres;
 import dev.nfsrepl.nfs.xdr.nlm4_unlockargs;
+import dev.nfsrepl.nfs.rpc.RpcCaller;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
 import org.dcache.oncrpc4j.rpc.OncRpcException;
@@ -33,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@link LockTable}. A file is named by its NFS handle; a handle of no export, of another
  * generation or of an object that is gone answers NLM4_STALE_FH, a range past 2^64 - 1
  * NLM4_FBIG, a client the export's rules do not admit NLM4_FAILED. A blocked request answers
- * NLM4_BLOCKED; the client asks again (Linux every 30 s) and gets the lock once it is free. The
- * GRANTED callback, the status monitor and the grace period come with the rest of locking.
+ * NLM4_BLOCKED; when the lock comes free it is granted to the waiter and the server calls the
+ * client's lock manager back (NLM4_GRANTED, from the address the request came to): a client that
+ * answers DENIED no longer wants it and it is released; one that cannot be reached finds the lock
+ * its own when it asks again (Linux every 30 s).
  */
 public final class NlmService implements RpcDispatchable {
 
@@ -46,13 +50,27 @@ public final class NlmService implements RpcDispatchable {
     // waiters granted by a change, until the client's next LOCK finds them its own (a CANCEL then unlocks)
     private final java.util.Set<Pending> unconfirmed = new java.util.HashSet<>();
 
+    private final RpcCaller callbacks;
+    private final java.util.concurrent.Executor callbackThread;
+
     private record Pending(int fsid, long file, LockOwner owner, LockRange range, boolean exclusive) {
     }
 
-    /** @param newTable makes the lock table of an export (its limits) */
-    public NlmService(ExportTable exports, java.util.function.Supplier<LockTable> newTable) {
+    /** A blocked request as the client sent it, and where to call it back: the waiter's cookie in the table. */
+    private record Waiting(nlm4_lockargs args, InetAddress client, InetAddress local) {
+    }
+
+    /**
+     * @param newTable       makes the lock table of an export (its limits)
+     * @param callbacks      calls clients back (GRANTED)
+     * @param callbackThread where those calls are made (never under the tables' lock)
+     */
+    public NlmService(ExportTable exports, java.util.function.Supplier<LockTable> newTable, RpcCaller callbacks,
+                      java.util.concurrent.Executor callbackThread) {
         this.exports = exports;
         this.newTable = newTable;
+        this.callbacks = callbacks;
+        this.callbackThread = callbackThread;
     }
 
     @Override
@@ -79,7 +97,7 @@ public final class NlmService implements RpcDispatchable {
                     if (call.getProcedure() == nlm4_prot.NLMPROC4_NM_LOCK) {
                         a.block = false; // (a client without a status monitor never waits)
                     }
-                    call.reply(lock(c, a));
+                    call.reply(lock(c, a, call.getTransport().getLocalSocketAddress().getAddress()));
                 }
                 case nlm4_prot.NLMPROC4_CANCEL -> {
                     nlm4_cancargs a = new nlm4_cancargs();
@@ -194,18 +212,22 @@ public final class NlmService implements RpcDispatchable {
         return r;
     }
 
-    private nlm4_res lock(Caller c, nlm4_lockargs a) {
+    private nlm4_res lock(Caller c, nlm4_lockargs a, InetAddress local) {
         Request q = request(c, a.alock);
         if (q.refused() != 0) {
             return new nlm4_res(a.cookie, q.refused());
         }
         LockTable.Result res;
         synchronized (tables) {
-            res = table(q.fsid()).lock(q.file(), q.owner(), q.range(), a.exclusive, a.block, a.cookie);
+            res = table(q.fsid()).lock(q.file(), q.owner(), q.range(), a.exclusive, a.block,
+                    new Waiting(a, c.address(), local));
             unconfirmed.remove(new Pending(q.fsid(), q.file(), q.owner(), q.range(), a.exclusive));
             granted(q.fsid(), res.granted());
         }
         LockTable.Outcome o = res.outcome();
+        if (o instanceof LockTable.Blocked) {
+            LOG.debug("NLM: {} of file {} for {} waits", q.range(), q.file(), q.owner());
+        }
         int stat = o instanceof LockTable.Granted ? nlm4_prot.NLM4_GRANTED
                 : o instanceof LockTable.Blocked ? nlm4_prot.NLM4_BLOCKED
                 : o instanceof LockTable.Deadlock ? nlm4_prot.NLM4_DEADLCK
@@ -277,11 +299,47 @@ public final class NlmService implements RpcDispatchable {
         LOG.info("NLM: FREE_ALL for {}: its locks and shares are freed", host);
     }
 
-    /** Waiters a change let through (under the tables' lock): the client's next LOCK finds the lock its own. */
+    /**
+     * Waiters a change let through (under the tables' lock): each is called back; until it answers,
+     * or its next LOCK finds the lock its own, the grant is unconfirmed (a CANCEL then releases it).
+     */
     private void granted(int fsid, List<LockTable.Grant> grants) {
         for (LockTable.Grant g : grants) {
-            unconfirmed.add(new Pending(fsid, g.file(), g.lock().owner(), g.lock().range(), g.lock().exclusive()));
+            Pending p = new Pending(fsid, g.file(), g.lock().owner(), g.lock().range(), g.lock().exclusive());
+            unconfirmed.add(p);
             LOG.debug("NLM: {} of file {} granted to {} (it waited)", g.lock().range(), g.file(), g.lock().owner());
+            if (g.cookie() instanceof Waiting w) {
+                callbackThread.execute(() -> callBack(p, w));
+            }
+        }
+    }
+
+    /** NLM4_GRANTED to the waiter's lock manager; DENIED means it gave up, so the lock is released. */
+    private void callBack(Pending p, Waiting w) {
+        nlm4_testargs args = new nlm4_testargs();
+        args.cookie = w.args().cookie;
+        args.exclusive = w.args().exclusive;
+        args.alock = w.args().alock;
+        nlm4_res answer = new nlm4_res();
+        String who = w.args().alock.caller_name + " (" + w.client().getHostAddress() + ")";
+        try {
+            int port = callbacks.port(w.local(), w.client(), nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
+            callbacks.call(w.local(), new java.net.InetSocketAddress(w.client(), port), nlm4_prot.NLM_PROGRAM,
+                    nlm4_prot.NLM_V4, nlm4_prot.NLMPROC4_GRANTED, args, answer);
+        } catch (IOException e) {
+            LOG.info("NLM: could not tell {} that its lock {} of file {} is granted ({}); it will find out when it "
+                    + "asks again", who, p.range(), p.file(), e.getMessage());
+            return;
+        }
+        synchronized (tables) {
+            if (!unconfirmed.remove(p)) {
+                return; // (confirmed, cancelled or released meanwhile)
+            }
+            if (answer.stat != nlm4_prot.NLM4_GRANTED) {
+                LOG.info("NLM: {} no longer wants lock {} of file {} (GRANTED answered {}): released", who, p.range(),
+                        p.file(), answer.stat);
+                granted(p.fsid(), table(p.fsid()).unlock(p.file(), p.owner(), p.range()));
+            }
         }
     }
 }

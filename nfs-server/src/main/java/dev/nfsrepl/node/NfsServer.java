@@ -39,6 +39,7 @@ import org.dcache.oncrpc4j.rpc.OncRpcSvc;
 import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
 import dev.nfsrepl.lock.LockTable;
 import dev.nfsrepl.nfs.NlmService;
+import dev.nfsrepl.nfs.rpc.RpcCaller;
 import dev.nfsrepl.nfs.xdr.nlm4_prot;
 import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
 import org.slf4j.Logger;
@@ -72,6 +73,9 @@ public final class NfsServer implements Closeable {
     private byte[] writeVerifier;
     /** Runs the procedures that may wait on the disk; cheap ones run on the network threads. */
     private ExecutorService workers;
+    private ExecutorService lockCallbacks;
+    /** How long a call to a client (GRANTED, SM_NOTIFY) may take. */
+    static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(5);
 
     /** How many locks one client host may hold, and how many requests it may have waiting, per export. */
     static final int MAX_LOCKS_PER_HOST = 65_536;
@@ -128,7 +132,10 @@ public final class NfsServer implements Closeable {
         var nfs = new Nfs3Service(table, writeVerifier, drc, workers);
         var mount = new OnWorkers(new MountService(table), workers);
         // NLM shares the MOUNT port (clients find it through the portmapper)
-        var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST));
+        lockCallbacks = Executors.newSingleThreadExecutor(
+                new ThreadFactoryBuilder().setNameFormat("nfsrepl-nlm-callbacks").setDaemon(true).build());
+        var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST),
+                new RpcCaller(CALLBACK_TIMEOUT), lockCallbacks);
         var nlmProgram = new OncRpcProgram(nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
         if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
@@ -315,6 +322,10 @@ public final class NfsServer implements Closeable {
                 Thread.currentThread().interrupt();
             }
             workers = null;
+        }
+        if (lockCallbacks != null) {
+            lockCallbacks.shutdownNow();
+            lockCallbacks = null;
         }
         if (portmap != null) {
             portmap.shutdown();
