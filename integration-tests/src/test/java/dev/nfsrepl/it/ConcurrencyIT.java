@@ -60,7 +60,11 @@ class ConcurrencyIT {
         Path export = Files.createDirectory(tmp.resolve("export"));
         Files.setPosixFilePermissions(export, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Path log = tmp.resolve("server.log");
-        try (ServerProcess server = ServerProcess.start(export, tmp.resolve("state"), 0, 0, log)) {
+        // the heap is fixed (jvm.options) but its pages become resident only as G1 first uses them: touch them
+        // all at start, so that what grows during the run is what the server keeps, not heap it reaches
+        // for the first time (a faster run reaches more of it: +20.9 % at 11,300 ops/s in one CI run)
+        try (ServerProcess server = ServerProcess.start(List.of("env", "JAVA_TOOL_OPTIONS=-XX:+AlwaysPreTouch"),
+                System.getProperty("java.class.path"), export, tmp.resolve("state"), 0, 0, log)) {
             byte[] root;
             try (ItRpcClient m = ItRpcClient.mount(server.mountPort())) {
                 root = m.mntOk(export.toString());

@@ -84,6 +84,13 @@ public final class ItRpcClient implements AutoCloseable {
         return c;
     }
 
+    /** A status monitor (NSM v1) client connected from {@code from} to {@code port}. */
+    public static ItRpcClient nsm(int port, InetAddress from) throws IOException {
+        ItRpcClient c = connect(dev.nfsrepl.nfs.xdr.nlm4_prot.NSM_PROGRAM, from, 0, port);
+        c.version = dev.nfsrepl.nfs.xdr.nlm4_prot.NSM_V1;
+        return c;
+    }
+
     /** A MOUNT client connected from 127.0.0.1 (ephemeral port) to the MOUNT port, as root. */
     public static ItRpcClient mount(int mountPort) throws IOException {
         return connect(nfs3_prot.MOUNT_PROGRAM, InetAddress.getLoopbackAddress(), 0, mountPort);

@@ -22,6 +22,7 @@ class LinuxLockIT {
 
     private static final int NFS_PORT = 2049;
     private static final int MOUNT_PORT = 20048;
+    private static final Duration GRACE = Duration.ofSeconds(15);
 
     @TempDir
     Path tmp;
@@ -46,7 +47,8 @@ class LinuxLockIT {
         List<String> prefix = new java.util.ArrayList<>(net.exec());
         prefix.addAll(List.of("env", "JAVA_TOOL_OPTIONS=-Dorg.slf4j.simpleLogger.log.dev.nfsrepl.nfs.NlmService=debug"));
         return ServerProcess.start(prefix, System.getProperty("java.class.path"), export, state, NFS_PORT,
-                MOUNT_PORT, log, "--portmap", "--bind", TestNetwork.SERVER, "--export-clients", "10.214.0.0/24");
+                MOUNT_PORT, log, "--portmap", "--bind", TestNetwork.SERVER, "--export-clients", "10.214.0.0/24",
+                "--lock-grace-seconds", Long.toString(GRACE.toSeconds()));
     }
 
     @AfterEach
@@ -106,52 +108,61 @@ class LinuxLockIT {
         Rendezvous meet = new Rendezvous();
         long[] releasedAt = new long[1];
         long[] grantedAt = new long[1];
-        LinuxGuest.Network a = net.guest("guest-a", true);
-        LinuxGuest.Network b = net.guest("guest-b", true);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            var ra = pool.submit(() -> LinuxGuest.run(holder, NFS_PORT, MOUNT_PORT, mounts(), a, Duration.ofMinutes(5),
-                    request -> {
-                        if (request.equals("wait b-waits")) {
-                            // b's LOCK has reached the server and been told to wait
-                            Await.until(Duration.ofMinutes(2), "guest-b's lock request waits at the server",
-                                    () -> Files.readString(log).contains("for guest-b/"));
-                            return "ok";
-                        }
-                        if (request.equals("signal a-released")) {
-                            releasedAt[0] = System.nanoTime();
-                        }
-                        return meet.answer(request);
-                    }));
-            var rb = pool.submit(() -> LinuxGuest.run(waiter, NFS_PORT, MOUNT_PORT, mounts(), b, Duration.ofMinutes(5),
-                    request -> {
-                        if (request.equals("signal b-done")) {
-                            grantedAt[0] = System.nanoTime();
-                        }
-                        return meet.answer(request);
-                    }));
-            LinuxGuest.Result resA = ra.get();
-            LinuxGuest.Result resB = rb.get();
-            String both = "guest-a:\n" + resA.consoleText() + "\nguest-b:\n" + resB.consoleText() + "\nserver:\n"
-                    + server.logTail();
-            Map<String, String> checks = new java.util.LinkedHashMap<>(resB.checks());
-            checks.putAll(resA.checks());
-            assertEquals(List.of("refused_while_other_host_holds", "whole_file_lock_covers_every_byte",
-                    "blocked_lock_granted", "free_again_after_b"), List.copyOf(checks.keySet()), both);
-            checks.forEach((name, result) -> assertTrue(result.startsWith("PASS"), name + ": " + result + "\n" + both));
-            long waitedAfterRelease = (grantedAt[0] - releasedAt[0]) / 1_000_000;
-            System.out.println("guest-b's blocked lock was granted " + waitedAfterRelease
-                    + " ms (host clock, console round trips included) after guest-a released it");
-            assertTrue(waitedAfterRelease < 15_000, "granted by the callback, not by the client's 30 s poll: "
-                    + waitedAfterRelease + " ms\n" + both);
-            assertTrue(Files.readString(log).contains("granted"), both);
-        } finally {
-            pool.shutdownNow();
-        }
+        Two r = runTwo(holder, request -> {
+            if (request.equals("wait b-waits")) {
+                // b's LOCK has reached the server and been told to wait
+                Await.until(Duration.ofMinutes(2), "guest-b's lock request waits at the server",
+                        () -> Files.readString(log).contains("for guest-b/"));
+                return "ok";
+            }
+            if (request.equals("signal a-released")) {
+                releasedAt[0] = System.nanoTime();
+            }
+            return meet.answer(request);
+        }, waiter, request -> {
+            if (request.equals("signal b-done")) {
+                grantedAt[0] = System.nanoTime();
+            }
+            return meet.answer(request);
+        });
+        Map<String, String> checks = new java.util.LinkedHashMap<>(r.b().checks());
+        checks.putAll(r.a().checks());
+        assertEquals(List.of("refused_while_other_host_holds", "whole_file_lock_covers_every_byte",
+                "blocked_lock_granted", "free_again_after_b"), List.copyOf(checks.keySet()), r.text());
+        checks.forEach((name, result) -> assertTrue(result.startsWith("PASS"), name + ": " + result + "\n" + r.text()));
+        long waitedAfterRelease = (grantedAt[0] - releasedAt[0]) / 1_000_000;
+        System.out.println("guest-b's blocked lock was granted " + waitedAfterRelease
+                + " ms (host clock, console round trips included) after guest-a released it");
+        assertTrue(waitedAfterRelease < 15_000, "granted by the callback, not by the client's 30 s poll: "
+                + waitedAfterRelease + " ms\n" + r.text());
     }
 
     private List<LinuxGuest.Mount> mounts() {
         return List.of(new LinuxGuest.Mount(export.toString(), "/mnt/a", ""));
+    }
+
+    /** What two guests printed, run side by side, and the server's log, for failure messages. */
+    private record Two(LinuxGuest.Result a, LinuxGuest.Result b, String text) {
+    }
+
+    /** Boots guest-a and guest-b at once, each running its script with its handler, and waits for both. */
+    private Two runTwo(String scriptA, LinuxGuest.HostHandler handlerA, String scriptB,
+                       LinuxGuest.HostHandler handlerB) throws Exception {
+        LinuxGuest.Network a = net.guest("guest-a", true);
+        LinuxGuest.Network b = net.guest("guest-b", true);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var ra = pool.submit(() -> LinuxGuest.run(scriptA, NFS_PORT, MOUNT_PORT, mounts(), a, Duration.ofMinutes(5),
+                    handlerA));
+            var rb = pool.submit(() -> LinuxGuest.run(scriptB, NFS_PORT, MOUNT_PORT, mounts(), b, Duration.ofMinutes(5),
+                    handlerB));
+            LinuxGuest.Result resA = ra.get();
+            LinuxGuest.Result resB = rb.get();
+            return new Two(resA, resB, "guest-a:\n" + resA.consoleText() + "\nguest-b:\n" + resB.consoleText()
+                    + "\nserver:\n" + Files.readString(log));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** "signal NAME" and "wait NAME" requests of guest scripts: a wait returns once its name was signalled. */
@@ -168,5 +179,105 @@ class LinuxLockIT {
             }
             return "ok";
         }
+    }
+
+    /**
+     * The server is killed (SIGKILL) and started again while guest-a holds a lock: it tells
+     * guest-a's status monitor it restarted, guest-a's kernel reclaims the lock within the grace
+     * period, and guest-b, which asks during the grace period, is kept waiting until it ends and
+     * then refused (had the lock not been reclaimed, the fresh server would have granted it).
+     */
+    @Test
+    void aLockHeldAcrossAServerRestartIsReclaimedInTheGracePeriod() throws Exception {
+        Files.createDirectories(export.resolve("shared"));
+        String holder = """
+                mkfifo /tmp/release; exec 3<>/tmp/release
+                locksuite hold /mnt/a/shared/db 0 0 <&3 > /tmp/held &
+                until grep -q HELD /tmp/held; do sleep 0.1; done
+                echo "@@HOST restart"; read -r _
+                echo "@@HOST wait a-reclaimed"; read -r _
+                echo "@@HOST wait b-done"; read -r _
+                echo x >&3; wait
+                """;
+        String other = """
+                echo "@@HOST wait a-reclaimed"; read -r _
+                start=$(cut -d. -f1 /proc/uptime)
+                locksuite try /mnt/a/shared/db 0 0; rc=$?
+                echo "@@TRY_SECONDS $(( $(cut -d. -f1 /proc/uptime) - start ))"
+                echo "@@CHECK refused_the_reclaimed_lock $([ $rc = 1 ] && echo PASS || echo FAIL rc=$rc)"
+                echo "@@HOST signal b-done"; read -r _
+                """;
+        Rendezvous meet = new Rendezvous();
+        Two r = runTwo(holder, request -> {
+            switch (request) {
+                case "restart" -> {
+                    server.kill();
+                    server = startServer();
+                    return "ok";
+                }
+                case "wait a-reclaimed" -> {
+                    Await.until(Duration.ofMinutes(1), "guest-a to reclaim its lock",
+                            () -> lastStart().contains("guest-a/") && lastStart().contains("reclaims"));
+                    meet.answer("signal a-reclaimed");
+                    return "ok";
+                }
+                default -> {
+                    return meet.answer(request);
+                }
+            }
+        }, other, meet::answer);
+        assertEquals("PASS", r.b().checks().get("refused_the_reclaimed_lock"), r.text());
+        String start = lastStart();
+        assertTrue(start.contains("NSM: told guest-a (10.214.0.11) that 10.214.0.1 restarted"), r.text());
+        assertTrue(start.contains("only their reclaims are accepted"), r.text());
+        System.out.println("guest-b's lock request during the grace period returned after "
+                + r.b().console().stream().filter(l -> l.startsWith("@@TRY_SECONDS")).findFirst().orElse("?"));
+    }
+
+    /**
+     * guest-a takes a lock and then "reboots" as far as the server can tell: its sm-notify tells the
+     * server's status monitor that guest-a restarted, and the server frees what guest-a held, so
+     * guest-b gets the lock.
+     */
+    @Test
+    void aClientThatRestartedHasItsLocksFreed() throws Exception {
+        Files.createDirectories(export.resolve("shared"));
+        String vanishing = """
+                mkfifo /tmp/release; exec 3<>/tmp/release
+                locksuite hold /mnt/a/shared/db 0 0 <&3 > /tmp/held &
+                until grep -q HELD /tmp/held; do sleep 0.1; done
+                echo "@@HOST signal a-holds"; read -r _
+                echo "@@HOST wait b-refused"; read -r _
+                # what a reboot does once the network is up: tell every server it held locks on
+                sm-notify -f -d 2>&1 | head -20
+                echo "@@HOST signal a-restarted"; read -r _
+                echo "@@HOST wait b-done"; read -r _
+                """;
+        String other = """
+                echo "@@HOST wait a-holds"; read -r _
+                locksuite try /mnt/a/shared/db 0 0; rc=$?
+                echo "@@CHECK refused_while_a_holds $([ $rc = 1 ] && echo PASS || echo FAIL rc=$rc)"
+                echo "@@HOST signal b-refused"; read -r _
+                echo "@@HOST wait a-restarted"; read -r _
+                locksuite try /mnt/a/shared/db 0 0; rc=$?
+                echo "@@CHECK granted_once_a_restarted $([ $rc = 0 ] && echo PASS || echo FAIL rc=$rc)"
+                echo "@@HOST signal b-done"; read -r _
+                """;
+        Rendezvous meet = new Rendezvous();
+        Two r = runTwo(vanishing, request -> {
+            if (request.equals("signal a-restarted")) {
+                Await.until(Duration.ofMinutes(1), "the server to hear that guest-a restarted",
+                        () -> Files.readString(log).contains("guest-a (10.214.0.11) restarted"));
+            }
+            return meet.answer(request);
+        }, other, meet::answer);
+        assertEquals(Map.of("refused_while_a_holds", "PASS", "granted_once_a_restarted", "PASS"), r.b().checks(),
+                r.text());
+    }
+
+    /** The server log since its last start. */
+    private String lastStart() throws java.io.IOException {
+        String all = Files.readString(log);
+        return all.substring(Math.max(0, all.lastIndexOf("==== ")));
     }
 }

@@ -15,6 +15,10 @@ import dev.nfsrepl.nfs.xdr.nlm4_shareres;
 import dev.nfsrepl.nfs.xdr.nlm4_testargs;
 import dev.nfsrepl.nfs.xdr.nlm4_testres;
 import dev.nfsrepl.nfs.xdr.nlm4_unlockargs;
+import dev.nfsrepl.nfs.xdr.sm_name;
+import dev.nfsrepl.nfs.xdr.sm_stat_res;
+import dev.nfsrepl.node.LockConfig;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +46,8 @@ class NlmIT {
     @BeforeEach
     void start() throws IOException {
         Path export = Files.createDirectories(tmp.resolve("export"));
-        server = TestServer.start(export, tmp.resolve("state"));
+        // a short grace period, for the restart test; the others start with nobody to wait for
+        server = TestServer.withLocks(export, tmp.resolve("state"), new LockConfig(0, GRACE, null));
         try (ItRpcClient m = ItRpcClient.mount(server.mountPort()); ItRpcClient c = ItRpcClient.nfs(server.nfsPort())) {
             byte[] root = m.mntOk(export.toAbsolutePath().normalize().toString());
             file = c.createOk(root, "locked", 0644);
@@ -56,6 +61,8 @@ class NlmIT {
         server.close();
     }
 
+    static final Duration GRACE = Duration.ofSeconds(3);
+
     static nlm4_lock lock(String host, int svid, byte[] fh, long offset, long len) {
         nlm4_lock l = new nlm4_lock();
         l.caller_name = host;
@@ -68,7 +75,16 @@ class NlmIT {
     }
 
     static int lock(ItRpcClient c, nlm4_lock l, boolean exclusive, boolean block) throws IOException {
+        return lock(c, l, exclusive, block, false);
+    }
+
+    static int reclaim(ItRpcClient c, nlm4_lock l) throws IOException {
+        return lock(c, l, true, false, true);
+    }
+
+    static int lock(ItRpcClient c, nlm4_lock l, boolean exclusive, boolean block, boolean reclaim) throws IOException {
         nlm4_lockargs a = new nlm4_lockargs();
+        a.reclaim = reclaim;
         a.cookie = new byte[] {1, 2, 3};
         a.block = block;
         a.exclusive = exclusive;
@@ -186,5 +202,60 @@ class NlmIT {
             s.caller_name = "client-b";
             assertEquals(nlm4_prot.NLM4_GRANTED, a.call(nlm4_prot.NLMPROC4_SHARE, s, new nlm4_shareres()).stat);
         }
+    }
+
+    /**
+     * The server restarts while client-a holds a lock: it remembered client-a, so for the grace
+     * period it accepts only reclaims (a new lock, even of a free file, and a TEST answer
+     * DENIED_GRACE_PERIOD); client-a's reclaim is granted and after the grace period client-b
+     * is refused the reclaimed lock, and a late reclaim is refused.
+     */
+    @Test
+    void afterARestartOnlyReclaimsAreAcceptedUntilTheGracePeriodEnds() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort())) {
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 1, file, 0, 0), true, false));
+        }
+        server.restart();
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort()); ItRpcClient b = ItRpcClient.nlm(server.mountPort())) {
+            assertEquals(nlm4_prot.NLM4_DENIED_GRACE_PERIOD, lock(b, lock("client-b", 1, other, 0, 0), true, false));
+            assertEquals(nlm4_prot.NLM4_DENIED_GRACE_PERIOD, test(b, lock("client-b", 1, file, 0, 0), true).stat);
+            assertEquals(nlm4_prot.NLM4_GRANTED, reclaim(a, lock("client-a", 1, file, 0, 0)));
+            assertTrue(Await.within(GRACE.multipliedBy(4),
+                    () -> lock(b, lock("client-b", 1, other, 0, 0), true, false) == nlm4_prot.NLM4_GRANTED),
+                    "new locks are granted once the grace period is over");
+            assertEquals(nlm4_prot.NLM4_DENIED, lock(b, lock("client-b", 1, file, 0, 1), true, false),
+                    "client-a reclaimed its lock");
+            assertEquals(nlm4_prot.NLM4_DENIED_GRACE_PERIOD, reclaim(a, lock("client-a", 2, file, 10, 1)),
+                    "a reclaim after the grace period");
+        }
+    }
+
+    /**
+     * A client host that says it restarted (SM_NOTIFY to the status monitor, as Linux's sm-notify
+     * does) loses its locks; the same message from another address is not believed.
+     */
+    @Test
+    void aClientThatSaysItRestartedLosesItsLocks() throws Exception {
+        try (ItRpcClient a = ItRpcClient.nlm(server.mountPort()); ItRpcClient b = ItRpcClient.nlm(server.mountPort())) {
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 1, file, 0, 0), true, false));
+            nlm4_notify n = new nlm4_notify();
+            n.name = "client-a";
+            n.state = 7;
+            try (ItRpcClient forged = nsm(java.net.InetAddress.getByName("127.0.0.2"))) {
+                forged.call(nlm4_prot.SM_NOTIFY, n, XdrVoid.XDR_VOID);
+            }
+            assertEquals(nlm4_prot.NLM4_DENIED, lock(b, lock("client-b", 1, file, 0, 0), true, false),
+                    "a notice from another address changes nothing");
+            try (ItRpcClient nsm = nsm(java.net.InetAddress.getLoopbackAddress())) {
+                sm_stat_res st = nsm.call(nlm4_prot.SM_STAT, new sm_name(), new sm_stat_res());
+                assertEquals(1, st.state % 2, "the server's state number is odd while it runs: " + st.state);
+                nsm.call(nlm4_prot.SM_NOTIFY, n, XdrVoid.XDR_VOID);
+            }
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(b, lock("client-b", 1, file, 0, 0), true, false));
+        }
+    }
+
+    private ItRpcClient nsm(java.net.InetAddress from) throws IOException {
+        return ItRpcClient.nsm(server.node().nsmPort(), from);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nfsrepl.it;
 
+import dev.nfsrepl.node.LockConfig;
 import dev.nfsrepl.node.NfsServer;
 import dev.nfsrepl.node.ServerConfig;
 import java.io.IOException;
@@ -20,6 +21,7 @@ public final class TestServer implements AutoCloseable {
     private final Path exportsFile;
     private final boolean portmap;
     private final JournalConfig journal;
+    private LockConfig locks = LockConfig.DEFAULTS;
     private NfsServer server;
 
     private TestServer(Path export, Path stateDir, Path exportsFile, boolean portmap, JournalConfig journal) {
@@ -55,10 +57,17 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(export, stateDir, null, true).begin(0, 0);
     }
 
+    /** Serves {@code export} with these locking settings (grace period and so on). */
+    public static TestServer withLocks(Path export, Path stateDir, LockConfig locks) throws IOException {
+        TestServer t = new TestServer(export, stateDir, null, false);
+        t.locks = locks;
+        return t.begin(0, 0);
+    }
+
     private TestServer begin(int nfsPort, int mountPort) throws IOException {
         Files.createDirectories(stateDir);
         server = new NfsServer(new ServerConfig(export, exportsFile, stateDir, "127.0.0.1", nfsPort, mountPort,
-                portmap, 16).withJournal(journal), Clock.systemUTC()).start();
+                portmap, 16).withJournal(journal).withLocks(locks), Clock.systemUTC()).start();
         return this;
     }
 

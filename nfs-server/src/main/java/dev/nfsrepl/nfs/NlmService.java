@@ -5,6 +5,7 @@ import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.lock.LockOwner;
 import dev.nfsrepl.lock.LockRange;
 import dev.nfsrepl.lock.LockTable;
+import dev.nfsrepl.lock.StatusMonitor;
 import dev.nfsrepl.nfs.xdr.BadXdrException;
 import dev.nfsrepl.nfs.xdr.nlm4_cancargs;
 import dev.nfsrepl.nfs.xdr.nlm4_lock;
@@ -39,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * client's lock manager back (NLM4_GRANTED, from the address the request came to): a client that
  * answers DENIED no longer wants it and it is released; one that cannot be reached finds the lock
  * its own when it asks again (Linux every 30 s).
+ *
+ * <p>With the {@link StatusMonitor}: a client host is remembered (durably) before its first lock
+ * is granted or queued. After a start that found hosts remembered, the server notifies each
+ * (SM_NOTIFY to its status monitor, under the name the client knows the server by, retried until
+ * the grace period ends) and for the grace period accepts only reclaims: other LOCKs, TESTs and
+ * SHAREs answer NLM4_DENIED_GRACE_PERIOD, and so does a reclaim after it. A client that says it
+ * restarted ({@link #clientRestarted}) loses its locks.
  */
 public final class NlmService implements RpcDispatchable {
 
@@ -51,7 +59,11 @@ public final class NlmService implements RpcDispatchable {
     private final java.util.Set<Pending> unconfirmed = new java.util.HashSet<>();
 
     private final RpcCaller callbacks;
-    private final java.util.concurrent.Executor callbackThread;
+    private final java.util.concurrent.ScheduledExecutorService callbackThread;
+    private final StatusMonitor monitor; // guarded by itself
+    private final java.util.function.LongSupplier millis;
+    private final long graceEndsAt;
+    private final String notifyName;
 
     private record Pending(int fsid, long file, LockOwner owner, LockRange range, boolean exclusive) {
     }
@@ -62,15 +74,116 @@ public final class NlmService implements RpcDispatchable {
 
     /**
      * @param newTable       makes the lock table of an export (its limits)
-     * @param callbacks      calls clients back (GRANTED)
+     * @param callbacks      calls clients back (GRANTED, SM_NOTIFY)
      * @param callbackThread where those calls are made (never under the tables' lock)
+     * @param monitor        this start's status monitor
+     * @param millis         the clock of the grace period
+     * @param grace          how long only reclaims are accepted, when {@code monitor} has hosts to notify
+     * @param notifyName     the name clients are notified under; null: the address each sent its requests to
      */
     public NlmService(ExportTable exports, java.util.function.Supplier<LockTable> newTable, RpcCaller callbacks,
-                      java.util.concurrent.Executor callbackThread) {
+                      java.util.concurrent.ScheduledExecutorService callbackThread, StatusMonitor monitor,
+                      java.util.function.LongSupplier millis, java.time.Duration grace, String notifyName) {
         this.exports = exports;
         this.newTable = newTable;
         this.callbacks = callbacks;
         this.callbackThread = callbackThread;
+        this.monitor = monitor;
+        this.millis = millis;
+        this.notifyName = notifyName;
+        int clients = monitor.toNotify().size();
+        this.graceEndsAt = millis.getAsLong() + (clients == 0 ? 0 : grace.toMillis());
+        if (clients > 0) {
+            LOG.info("NLM: {} client host(s) took locks before this start; for {} s only their reclaims are "
+                    + "accepted (status monitor state {})", clients, grace.toSeconds(), monitor.state());
+        }
+    }
+
+    /** The status monitor's state number of this start. */
+    public int nsmState() {
+        return monitor.state();
+    }
+
+    private boolean inGrace() {
+        return millis.getAsLong() < graceEndsAt;
+    }
+
+    /** Tells every host that held locks before this start that the server restarted, retrying until grace ends. */
+    public void notifyClients() {
+        for (StatusMonitor.Client c : monitor.toNotify()) {
+            callbackThread.execute(() -> notifyClient(c, 1));
+        }
+    }
+
+    private void notifyClient(StatusMonitor.Client c, int attempt) {
+        nlm4_notify args = new nlm4_notify(); // stat_chge
+        args.name = notifyName != null ? notifyName : c.server().getHostAddress();
+        args.state = monitor.state();
+        try {
+            int port = callbacks.port(c.server(), c.address(), nlm4_prot.NSM_PROGRAM, nlm4_prot.NSM_V1);
+            callbacks.call(c.server(), new java.net.InetSocketAddress(c.address(), port), nlm4_prot.NSM_PROGRAM,
+                    nlm4_prot.NSM_V1, nlm4_prot.SM_NOTIFY, args, org.dcache.oncrpc4j.xdr.XdrVoid.XDR_VOID);
+            LOG.info("NSM: told {} ({}) that {} restarted (state {})", c.name(), c.address().getHostAddress(),
+                    args.name, args.state);
+        } catch (IOException e) {
+            long retryIn = Math.min(10_000, 1000L << Math.min(attempt, 4));
+            if (millis.getAsLong() + retryIn < graceEndsAt) {
+                LOG.info("NSM: could not tell {} ({}) that the server restarted ({}); trying again in {} ms", c.name(),
+                        c.address().getHostAddress(), e.getMessage(), retryIn);
+                callbackThread.schedule(() -> notifyClient(c, attempt + 1), retryIn,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                LOG.warn("NSM: gave up telling {} ({}) that the server restarted ({}): its locks are not reclaimed",
+                        c.name(), c.address().getHostAddress(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A client host says it restarted (SM_NOTIFY from {@code from}): the locks it held are freed. Only
+     * a monitored host, from the address it locked from, is believed.
+     */
+    public void clientRestarted(String name, int state, InetAddress from) {
+        StatusMonitor.Client known;
+        synchronized (monitor) {
+            known = monitor.get(name);
+        }
+        if (known == null || !known.address().equals(from)) {
+            LOG.info("NSM: {} says {} restarted (state {}), but {}: ignored", from.getHostAddress(), name, state,
+                    known == null ? "it holds no locks here" : "it locked from " + known.address().getHostAddress());
+            return;
+        }
+        LOG.info("NSM: {} ({}) restarted (state {}): its locks are freed", name, from.getHostAddress(), state);
+        freeAll(name);
+        synchronized (monitor) {
+            try {
+                monitor.forget(name);
+            } catch (IOException e) {
+                LOG.warn("NSM: could not forget {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    /** Monitors the requesting host; the NLM status that refuses its lock when it cannot be. */
+    private int monitor(nlm4_lock l, Caller c, InetAddress local) {
+        synchronized (monitor) {
+            try {
+                if (monitor.monitor(new StatusMonitor.Client(l.caller_name, c.address(), local))) {
+                    return 0;
+                }
+                LOG.warn("NLM: a lock of {} refused: too many client hosts hold locks", l.caller_name);
+            } catch (IOException e) {
+                LOG.error("NLM: a lock of {} refused: the status monitor could not record the host: {}",
+                        l.caller_name, e.getMessage());
+            }
+            return nlm4_prot.NLM4_DENIED_NOLOCKS;
+        }
+    }
+
+    /** The grace period's answer to a request, or 0 when it may go on. */
+    private int grace(boolean reclaim) {
+        boolean in = inGrace();
+        return in == reclaim ? 0 : nlm4_prot.NLM4_DENIED_GRACE_PERIOD;
     }
 
     @Override
@@ -97,7 +210,8 @@ public final class NlmService implements RpcDispatchable {
                     if (call.getProcedure() == nlm4_prot.NLMPROC4_NM_LOCK) {
                         a.block = false; // (a client without a status monitor never waits)
                     }
-                    call.reply(lock(c, a, call.getTransport().getLocalSocketAddress().getAddress()));
+                    call.reply(lock(c, a, call.getTransport().getLocalSocketAddress().getAddress(),
+                            call.getProcedure() == nlm4_prot.NLMPROC4_LOCK));
                 }
                 case nlm4_prot.NLMPROC4_CANCEL -> {
                     nlm4_cancargs a = new nlm4_cancargs();
@@ -191,8 +305,8 @@ public final class NlmService implements RpcDispatchable {
         nlm4_testres r = new nlm4_testres();
         r.cookie = a.cookie;
         Request q = request(c, a.alock);
-        if (q.refused() != 0) {
-            r.stat = q.refused();
+        if (q.refused() != 0 || inGrace()) {
+            r.stat = q.refused() != 0 ? q.refused() : nlm4_prot.NLM4_DENIED_GRACE_PERIOD;
             return r;
         }
         LockTable.Lock conflict;
@@ -212,10 +326,22 @@ public final class NlmService implements RpcDispatchable {
         return r;
     }
 
-    private nlm4_res lock(Caller c, nlm4_lockargs a, InetAddress local) {
+    /** @param monitored whether the client has a status monitor to notify (not for NM_LOCK) */
+    private nlm4_res lock(Caller c, nlm4_lockargs a, InetAddress local, boolean monitored) {
         Request q = request(c, a.alock);
         if (q.refused() != 0) {
             return new nlm4_res(a.cookie, q.refused());
+        }
+        int refused = grace(a.reclaim);
+        if (refused == 0 && monitored) {
+            refused = monitor(a.alock, c, local);
+        }
+        if (refused != 0) {
+            return new nlm4_res(a.cookie, refused);
+        }
+        if (a.reclaim) {
+            a.block = false; // (what it held before the restart is free, or another reclaim holds it)
+            LOG.debug("NLM: {} reclaims {} of file {}", q.owner(), q.range(), q.file());
         }
         LockTable.Result res;
         synchronized (tables) {
@@ -278,6 +404,10 @@ public final class NlmService implements RpcDispatchable {
             return r;
         }
         LockOwner o = new LockOwner(a.caller_name, 0, HexFormat.of().formatHex(a.oh));
+        if (share && grace(a.reclaim) != 0) {
+            r.stat = nlm4_prot.NLM4_DENIED_GRACE_PERIOD;
+            return r;
+        }
         synchronized (tables) {
             LockTable table = table(t.fsid());
             if (share) {

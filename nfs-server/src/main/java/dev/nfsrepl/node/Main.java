@@ -106,6 +106,20 @@ public final class Main {
                 + "(default: on when running as root).")
         Boolean portmap;
 
+        @Option(names = "--nsm-port", defaultValue = "0", description = "Port of the status monitor (NSM, program "
+                + "100024, TCP and UDP), where clients say they restarted (default: ${DEFAULT-VALUE}, a free port, "
+                + "found through the portmapper).")
+        int nsmPort;
+
+        @Option(names = "--lock-grace-seconds", defaultValue = "90", description = "After a restart that found "
+                + "clients holding locks, accept only their reclaims for this long, s (default: ${DEFAULT-VALUE}).")
+        long lockGraceSeconds;
+
+        @Option(names = "--lock-notify-name", paramLabel = "NAME", description = "Tell lock clients the server "
+                + "restarted under this name, the one they mount it by (default: the address each client sent its "
+                + "requests to; give the host name when clients mount by name).")
+        String lockNotifyName;
+
         @Option(names = "--workers", defaultValue = "" + ServerConfig.DEFAULT_WORKERS,
                 description = "Threads running NFS procedures (default: ${DEFAULT-VALUE}).")
         int workers;
@@ -152,7 +166,9 @@ public final class Main {
             boolean pm = portmap != null ? portmap : root;
             ServerConfig cfg = new ServerConfig(export == null ? null : export.toAbsolutePath(), exportsFile, state,
                     bind, nfsPort, mountPort, pm, workers).withExportAs(repl.exportAs,
-                    repl.role == ReplicationOptions.Role.backup).withClients(exportClients);
+                    repl.role == ReplicationOptions.Role.backup).withClients(exportClients)
+                    .withLocks(new LockConfig(nsmPort, Duration.ofSeconds(Math.max(0, lockGraceSeconds)),
+                            lockNotifyName));
             if (journal != null) {
                 LogConfig log = LogConfig.DEFAULTS.withRetention(journalRetentionMib << 20,
                         Duration.ofHours(journalRetentionHours));

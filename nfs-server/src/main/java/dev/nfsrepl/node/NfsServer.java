@@ -38,7 +38,9 @@ import org.dcache.oncrpc4j.rpc.OncRpcProgram;
 import org.dcache.oncrpc4j.rpc.OncRpcSvc;
 import org.dcache.oncrpc4j.rpc.OncRpcSvcBuilder;
 import dev.nfsrepl.lock.LockTable;
+import dev.nfsrepl.lock.StatusMonitor;
 import dev.nfsrepl.nfs.NlmService;
+import dev.nfsrepl.nfs.NsmService;
 import dev.nfsrepl.nfs.rpc.RpcCaller;
 import dev.nfsrepl.nfs.xdr.nlm4_prot;
 import org.dcache.oncrpc4j.rpc.net.IpProtocolType;
@@ -73,7 +75,10 @@ public final class NfsServer implements Closeable {
     private byte[] writeVerifier;
     /** Runs the procedures that may wait on the disk; cheap ones run on the network threads. */
     private ExecutorService workers;
-    private ExecutorService lockCallbacks;
+    private java.util.concurrent.ScheduledExecutorService lockCallbacks;
+    private OncRpcSvc nsm;
+    /** Client hosts the status monitor remembers at most (locks of more answer NLM4_DENIED_NOLOCKS). */
+    static final int MAX_MONITORED_HOSTS = 4096;
     /** How long a call to a client (GRANTED, SM_NOTIFY) may take. */
     static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -132,10 +137,12 @@ public final class NfsServer implements Closeable {
         var nfs = new Nfs3Service(table, writeVerifier, drc, workers);
         var mount = new OnWorkers(new MountService(table), workers);
         // NLM shares the MOUNT port (clients find it through the portmapper)
-        lockCallbacks = Executors.newSingleThreadExecutor(
+        lockCallbacks = Executors.newSingleThreadScheduledExecutor(
                 new ThreadFactoryBuilder().setNameFormat("nfsrepl-nlm-callbacks").setDaemon(true).build());
+        StatusMonitor monitor = StatusMonitor.start(config.stateDir().resolve("nsm"), MAX_MONITORED_HOSTS);
+        LockConfig lc = config.locks();
         var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST),
-                new RpcCaller(CALLBACK_TIMEOUT), lockCallbacks);
+                new RpcCaller(CALLBACK_TIMEOUT), lockCallbacks, monitor, clock::millis, lc.grace(), lc.notifyName());
         var nlmProgram = new OncRpcProgram(nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
         if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
@@ -147,6 +154,14 @@ public final class NfsServer implements Closeable {
             mountSvc = service("nfsrepl-mount", config.mountPort(),
                     Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlm));
         }
+        OncRpcSvcBuilder nsmSvc = new OncRpcSvcBuilder().withServiceName("nfsrepl-nsm").withBindAddress(config.bind())
+                .withPort(lc.nsmPort()).withTCP().withUDP().withSameThreadIoStrategy()
+                .withRpcService(new OncRpcProgram(nlm4_prot.NSM_PROGRAM, nlm4_prot.NSM_V1), new NsmService(nlm));
+        nsmSvc = config.portmap() ? nsmSvc.withAutoPublish() : nsmSvc.withoutAutoPublish();
+        nsm = nsmSvc.build();
+        nsm.start();
+        BoundedRecordMarking.install(nsm, MAX_RECORD);
+        nlm.notifyClients();
         LOG.info("serving NFSv3 on {}:{} and MOUNT v3 and NLM v4 on {}:{}{}", config.bind(), nfsPort(), config.bind(),
                 mountPort(), config.portmap() ? " (registered with the portmapper on port 111)"
                         : " (no portmapper: clients must give port= and mountport=)");
@@ -286,6 +301,11 @@ public final class NfsServer implements Closeable {
         return nfsSvc.getInetSocketAddress(IpProtocolType.TCP).getPort();
     }
 
+    /** The status monitor's port (TCP and UDP). */
+    public int nsmPort() {
+        return nsm.getInetSocketAddress(IpProtocolType.TCP).getPort();
+    }
+
     public int mountPort() {
         return (mountSvc == null ? nfsSvc : mountSvc).getInetSocketAddress(IpProtocolType.TCP).getPort();
     }
@@ -311,6 +331,10 @@ public final class NfsServer implements Closeable {
         }
         if (mountSvc != null) {
             mountSvc.stop();
+        }
+        if (nsm != null) {
+            nsm.stop();
+            nsm = null;
         }
         if (workers != null) {
             workers.shutdown();

@@ -20,30 +20,37 @@ import java.nio.file.Path;
  * @param readOnly   serve {@code export} read-only (a backup)
  * @param clients    who may mount {@code export} (client specs as in an exports file, comma-separated; each gets
  *                   {@code insecure,no_root_squash}); null: loopback only
+ * @param locks      file locking: the status monitor's port, the grace period, the name clients are notified under
  */
 public record ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
                            boolean portmap, int workers, JournalConfig journal, String pseudoPath, boolean readOnly,
-                           String clients) {
+                           String clients, LockConfig locks) {
 
     public ServerConfig(Path export, Path exportsFile, Path stateDir, String bind, int nfsPort, int mountPort,
                         boolean portmap, int workers) {
-        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null, null, false, null);
+        this(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, null, null, false, null,
+                LockConfig.DEFAULTS);
+    }
+
+    public ServerConfig withLocks(LockConfig l) {
+        return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal,
+                pseudoPath, readOnly, clients, l);
     }
 
     public ServerConfig withJournal(JournalConfig j) {
         return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, j, pseudoPath,
-                readOnly, clients);
+                readOnly, clients, locks);
     }
 
     /** {@code export} to these clients (see {@link #clients}). */
     public ServerConfig withClients(String specs) {
         return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal,
-                pseudoPath, readOnly, specs);
+                pseudoPath, readOnly, specs, locks);
     }
 
     public ServerConfig withExportAs(String pseudo, boolean ro) {
         return new ServerConfig(export, exportsFile, stateDir, bind, nfsPort, mountPort, portmap, workers, journal, pseudo,
-                ro, clients);
+                ro, clients, locks);
     }
 
     public static final int DEFAULT_NFS_PORT = 2049;

@@ -11,7 +11,9 @@ import org.dcache.oncrpc4j.xdr.XdrEncodingStream;
  * <pre>
  * struct nlm4_notify { string name&lt;LM_MAXSTRLEN&gt;; int32 state; };
  * </pre>
- * The argument of FREE_ALL: a client host that rebooted (its locks go).
+ * The argument of FREE_ALL: a client host that rebooted (its locks go). The status monitor's
+ * SM_NOTIFY argument has the same shape: {@code struct stat_chge { string mon_name<SM_MAXSTRLEN>;
+ * int state; }} (SM_MAXSTRLEN = LM_MAXSTRLEN = 1024).
  */
 public class nlm4_notify implements XdrAble {
     public String name = "";

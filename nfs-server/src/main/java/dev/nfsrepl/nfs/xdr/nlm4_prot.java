@@ -9,6 +9,13 @@ public final class nlm4_prot {
     public static final int NLM_V4 = 4;
     public static final int NSM_PROGRAM = 100024;
     public static final int NSM_V1 = 1;
+    public static final int SM_NULL = 0;
+    public static final int SM_STAT = 1;
+    public static final int SM_MON = 2;
+    public static final int SM_UNMON = 3;
+    public static final int SM_UNMON_ALL = 4;
+    public static final int SM_SIMU_CRASH = 5;
+    public static final int SM_NOTIFY = 6;
 
     public static final int LM_MAXSTRLEN = 1024;
     public static final int MAXNETOBJ_SZ = 1024;

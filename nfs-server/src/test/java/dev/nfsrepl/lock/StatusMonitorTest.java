@@ -1,0 +1,70 @@
+package dev.nfsrepl.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusMonitorTest {
+
+    @TempDir
+    Path dir;
+
+    private static StatusMonitor.Client client(String name, String address) throws IOException {
+        return new StatusMonitor.Client(name, InetAddress.getByName(address), InetAddress.getByName("10.0.0.1"));
+    }
+
+    @Test
+    void theStateNumberIsOddAndMovesOnAtEveryStart() throws IOException {
+        assertEquals(1, StatusMonitor.start(dir, 10).state());
+        assertEquals(3, StatusMonitor.start(dir, 10).state());
+        Files.writeString(dir.resolve("state"), "8\n"); // (an even number: the server was down)
+        assertEquals(9, StatusMonitor.start(dir, 10).state());
+    }
+
+    @Test
+    void monitoredHostsAreNotifiedAfterTheNextStartUntilTheyAreForgotten() throws IOException {
+        StatusMonitor m = StatusMonitor.start(dir, 10);
+        assertTrue(m.toNotify().isEmpty());
+        assertTrue(m.monitor(client("guest a", "10.0.0.11")));
+        assertTrue(m.monitor(client("guest-b", "fd00::12")));
+        assertTrue(m.monitor(client("guest a", "10.0.0.13"))); // moved: its new address replaces the old
+        StatusMonitor again = StatusMonitor.start(dir, 10);
+        assertEquals(List.of(client("guest a", "10.0.0.13"), client("guest-b", "fd00::12")), again.toNotify());
+        again.forget("guest a");
+        assertNull(again.get("guest a"));
+        assertEquals(List.of(client("guest-b", "fd00::12")), StatusMonitor.start(dir, 10).toNotify(),
+                "kept until forgotten, across starts");
+    }
+
+    @Test
+    void atMostMaxHostsAreMonitored() throws IOException {
+        StatusMonitor m = StatusMonitor.start(dir, 2);
+        assertTrue(m.monitor(client("a", "10.0.0.2")));
+        assertTrue(m.monitor(client("b", "10.0.0.3")));
+        assertFalse(m.monitor(client("c", "10.0.0.4")));
+        assertTrue(m.monitor(client("a", "10.0.0.2")), "one it knows is still fine");
+    }
+
+    @Test
+    void aDamagedFileIsRefusedNamingIt() throws IOException {
+        StatusMonitor.start(dir, 10).monitor(client("a", "10.0.0.2"));
+        Files.writeString(dir.resolve("monitors"), "a 10.0.0.2\n");
+        IOException e = assertThrows(IOException.class, () -> StatusMonitor.start(dir, 10));
+        assertTrue(e.getMessage().contains(dir.resolve("monitors").toString()), e.getMessage());
+        Files.writeString(dir.resolve("monitors"), "a some.host.name 10.0.0.1\n");
+        e = assertThrows(IOException.class, () -> StatusMonitor.start(dir, 10));
+        assertTrue(e.getMessage().contains("not a numeric address"), e.getMessage());
+        Files.writeString(dir.resolve("state"), "x\n");
+        assertThrows(IOException.class, () -> StatusMonitor.start(dir, 10));
+    }
+}
