@@ -18,6 +18,7 @@ command -v cpio >/dev/null || need+=(cpio)
 command -v modprobe >/dev/null || need+=(kmod)
 command -v gcc >/dev/null || need+=(gcc)
 command -v ip >/dev/null || need+=(iproute2) # the lock tests' network namespace (TestNetwork.java)
+command -v arping >/dev/null || need+=(iputils-arping) # docker/service-address.sh, run by LinuxLockFailoverIT
 [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need+=(libc6-dev)
 # the cluster in Docker containers (DockerClusterIT): an engine, and debootstrap for the offline base image
 command -v dockerd >/dev/null || need+=(docker.io)

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.nfsrepl.nfs.xdr.nlm4_prot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -293,5 +294,43 @@ class FailoverIT {
         assertEquals("b's own", readFile("b", "after-failover"));
         assertEquals("both have this", readFile("b", "shared"));
         assertConverged("b"); // the replayed changes are replicated like any
+    }
+
+    /**
+     * Lock state after a failover: a client's lock on the primary is journaled (the status
+     * monitor's MONITOR record, in sync mode on the backups before the lock is granted); the
+     * primary is killed; the new primary starts a grace period in which it refuses new locks and
+     * accepts the client's reclaim, and afterwards the reclaimed lock excludes others.
+     */
+    @Test
+    void theNewPrimaryGivesLockClientsAGracePeriodToReclaim() throws Exception {
+        setUp();
+        start("a", "--role", "primary", "--lock-grace-seconds", "8");
+        start("b", "--lock-grace-seconds", "8");
+        start("c", "--lock-grace-seconds", "8");
+        String first = awaitPrimary(Duration.ofSeconds(30));
+        byte[] file;
+        int[] p = ports.get(first);
+        try (ItRpcClient m = ItRpcClient.mount(p[1]); ItRpcClient c = ItRpcClient.nfs(p[0])) {
+            file = c.createOk(m.mntOk(TestCluster.EXPORT_AS), "locked", 0644);
+        }
+        try (ItRpcClient nlm = ItRpcClient.nlm(p[1])) {
+            assertEquals(nlm4_prot.NLM4_GRANTED, NlmIT.lock(nlm, NlmIT.lock("client-a", 1, file, 0, 0), true, false));
+        }
+        nodes.remove(first).kill();
+        String second = awaitPrimary(Duration.ofSeconds(30));
+        int[] q = ports.get(second);
+        try (ItRpcClient nlm = ItRpcClient.nlm(q[1])) {
+            int fresh = NlmIT.lock(nlm, NlmIT.lock("client-b", 1, file, 0, 0), true, false);
+            int reclaim = NlmIT.reclaim(nlm, NlmIT.lock("client-a", 1, file, 0, 0));
+            assertEquals(nlm4_prot.NLM4_DENIED_GRACE_PERIOD, fresh, "a new lock in the new primary's grace period\n"
+                    + log());
+            assertEquals(nlm4_prot.NLM4_GRANTED, reclaim, "client-a reclaims on the new primary");
+            assertTrue(Await.within(Duration.ofSeconds(30), () -> NlmIT.lock(nlm, NlmIT.lock("client-b", 1, file, 0, 1),
+                    true, false) == nlm4_prot.NLM4_DENIED), "after the grace period the reclaimed lock excludes "
+                    + "client-b");
+        }
+        assertTrue(Files.readString(tmp.resolve("nodes.log")).contains("1 client host(s) took locks before this start"),
+                log());
     }
 }

@@ -220,7 +220,14 @@ final class LinuxGuest {
                 }
                 int host = line.indexOf("@@HOST ");
                 if (host >= 0 && handler != null) {
-                    String answer = handler.answer(line.substring(host + 7).trim());
+                    String request = line.substring(host + 7).trim();
+                    String answer;
+                    try {
+                        answer = handler.answer(request);
+                    } catch (Exception | AssertionError e) {
+                        throw new AssertionError("the host could not answer the guest's request '" + request + "': "
+                                + e.getMessage() + "; console:\n" + String.join("\n", console), e);
+                    }
                     toGuest.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
                     toGuest.flush();
                 }

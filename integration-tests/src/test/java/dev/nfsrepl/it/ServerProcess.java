@@ -101,14 +101,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code nfsrepl serve ARGS} (with --no-portmap) and waits until it prints a line matching {@code ready}. */
     static ServerProcess startNode(List<String> args, Path log, Pattern ready) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        return startNode(List.of(), args, log, ready);
+    }
+
+    /** As {@link #startNode(List, Path, Pattern)}, with the java command run through {@code prefix}. */
+    static ServerProcess startNode(List<String> prefix, List<String> args, Path log, Pattern ready)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("dev.nfsrepl.node.Main");
         cmd.add("serve");
-        cmd.add("--no-portmap");
+        if (!args.contains("--portmap")) {
+            cmd.add("--no-portmap");
+        }
         cmd.addAll(args);
         return launch(cmd, log, ready);
     }

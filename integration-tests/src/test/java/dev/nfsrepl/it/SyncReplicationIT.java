@@ -95,7 +95,9 @@ class SyncReplicationIT {
         byte[] root = root();
         cluster.backup().kill();
         assertEquals(nfs3_prot.NFS3_OK, (int) create(root, "while-away").get(60, TimeUnit.SECONDS));
-        assertTrue(Files.readString(cluster.log()).contains("replying after the local journal only"),
+        // the warning reaches the log file through the child's stdout, maybe after the reply: wait for it
+        assertTrue(Await.within(Duration.ofSeconds(10),
+                () -> Files.readString(cluster.log()).contains("replying after the local journal only")),
                 cluster.primary().logTail());
     }
 

@@ -18,6 +18,7 @@ final class TestNetwork implements AutoCloseable {
 
     private final String name;
     private int taps;
+    private final List<String> hosts = new ArrayList<>();
 
     private TestNetwork(String name) {
         this.name = name;
@@ -39,13 +40,40 @@ final class TestNetwork implements AutoCloseable {
         return n;
     }
 
-    /** A guest's network: a new TAP device on the bridge, address 10.214.0.(10 + n). */
+    /** A guest's network: a new TAP device on the bridge, address 10.214.0.(10 + n), mounting from {@link #SERVER}. */
     LinuxGuest.Network guest(String hostName, boolean locking) throws Exception {
+        return guest(hostName, locking, SERVER);
+    }
+
+    /** As {@link #guest(String, boolean)}, mounting from {@code server} (a service address, say). */
+    LinuxGuest.Network guest(String hostName, boolean locking, String server) throws Exception {
         String tap = "tap" + taps++;
         ip("tuntap", "add", "dev", tap, "mode", "tap");
         ip("link", "set", tap, "master", "br0");
         ip("link", "set", tap, "up");
-        return new LinuxGuest.Network(name, tap, "10.214.0." + (10 + taps) + "/24", SERVER, hostName, locking);
+        return new LinuxGuest.Network(name, tap, "10.214.0." + (10 + taps) + "/24", server, hostName, locking);
+    }
+
+    /**
+     * A host of its own on the LAN (a cluster member, say): a network namespace joined to the
+     * bridge by a veth pair, with {@code address} (CIDR) on its {@code eth0}. Returns the prefix
+     * that runs a command in it.
+     */
+    List<String> host(String hostName, String address) throws Exception {
+        String ns = name + "-" + hostName;
+        ItCommands.runOk(Duration.ofSeconds(30), "ip", "netns", "add", ns);
+        hosts.add(ns);
+        String veth = "v-" + hostName;
+        ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("link", "set", veth, "master", "br0");
+        ip("link", "set", veth, "up");
+        for (String[] c : new String[][] {{"link", "set", "lo", "up"}, {"addr", "add", address, "dev", "eth0"},
+                {"link", "set", "eth0", "up"}}) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+            cmd.addAll(List.of(c));
+            ItCommands.runOk(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+        }
+        return List.of("ip", "netns", "exec", ns);
     }
 
     /** The prefix that runs a command inside the namespace. */
@@ -61,6 +89,9 @@ final class TestNetwork implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (String h : hosts) {
+            ItCommands.run(Duration.ofSeconds(30), "ip", "netns", "del", h);
+        }
         ItCommands.run(Duration.ofSeconds(30), "ip", "netns", "del", name);
     }
 }

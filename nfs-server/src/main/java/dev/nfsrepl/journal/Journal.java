@@ -361,6 +361,25 @@ public final class Journal implements Closeable {
     }
 
     /**
+     * Appends a MONITOR record (the lock manager watches, or no longer watches, a client host; it
+     * changes nothing in the tree) and returns once it is on stable storage (and, in sync mode, on
+     * the backups), so that a new primary knows whom to tell to reclaim their locks.
+     */
+    public OpRecord monitor(Op.Monitor m) throws IOException {
+        String closed = closedBecause();
+        if (closed != null) {
+            throw new IOException("lock client " + m.host() + " not journaled: " + closed);
+        }
+        OpRecord r = append(Identity.ROOT, (seq, t) -> m);
+        try {
+            sync(r.seq());
+        } finally {
+            done(r.seq());
+        }
+        return r;
+    }
+
+    /**
      * The change that the request of {@code who} (its client and xid) made before this journal
      * was opened, when it is one of the last minutes' namespace changes: a retransmission whose
      * reply was lost to a restart. Null otherwise. See {@link Retransmissions}.

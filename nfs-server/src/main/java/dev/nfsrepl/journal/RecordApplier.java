@@ -182,7 +182,7 @@ public final class RecordApplier {
             case RENAME -> ((Op.Rename) op).fromParent() == ((Op.Rename) op).toParent()
                     ? new long[] {Math.max(((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos())}
                     : new long[] {((Op.Rename) op).fromParentMtimeNanos(), ((Op.Rename) op).toParentMtimeNanos()};
-            case WRITE, SETATTR, COMMIT, ABORT, MARK -> new long[0];
+            case WRITE, SETATTR, COMMIT, ABORT, MARK, MONITOR -> new long[0];
         };
     }
 
@@ -200,7 +200,7 @@ public final class RecordApplier {
             case RENAME -> ((Op.Rename) op).fromParent() == ((Op.Rename) op).toParent()
                     ? new long[] {((Op.Rename) op).fromParent()}
                     : new long[] {((Op.Rename) op).fromParent(), ((Op.Rename) op).toParent()};
-            case WRITE, SETATTR, COMMIT, ABORT, MARK -> new long[0];
+            case WRITE, SETATTR, COMMIT, ABORT, MARK, MONITOR -> new long[0];
         };
     }
 
@@ -232,7 +232,7 @@ public final class RecordApplier {
             case RENAME -> rename((Op.Rename) op);
             case LINK -> link((Op.Link) op);
             case ADOPT -> adopt((Op.Adopt) op);
-            case COMMIT, ABORT, MARK -> Outcome.APPLIED; // nothing to do to the tree
+            case COMMIT, ABORT, MARK, MONITOR -> Outcome.APPLIED; // nothing to do to the tree
         };
     }
 

@@ -74,7 +74,7 @@ public final class RecordPaths {
             case SETATTR -> path(((Op.SetAttrs) op).id());
             case COMMIT -> path(((Op.Commit) op).id());
             case ABORT -> "#" + ((Op.Abort) op).abortedSeq();
-            case MARK -> "/";
+            case MARK, MONITOR -> "/";
         };
     }
 

@@ -111,6 +111,13 @@ final class RecordView {
                 m.put("status", ((Op.Abort) op).status());
             }
             case MARK -> m.put("name", ((Op.Mark) op).name());
+            case MONITOR -> {
+                Op.Monitor x = (Op.Monitor) op;
+                m.put("host", x.host());
+                m.put("client", x.client());
+                m.put("server", x.server());
+                m.put("monitored", x.on());
+            }
         }
         return m;
     }

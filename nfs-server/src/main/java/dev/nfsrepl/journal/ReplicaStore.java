@@ -69,11 +69,15 @@ public final class ReplicaStore implements Replica, Closeable {
     private long appliedPoint;
     private Staging staging; // a full resync in progress
 
-    /** Told when the copy opens (to serve it) and before it closes. */
+    /** Told when the copy opens (to serve it) and before it closes; and of the primary's lock clients. */
     public interface Serving {
         void opened(LocalFileSystem fs);
 
         void closing(LocalFileSystem fs);
+
+        /** A MONITOR record arrived: the primary's status monitor watches, or stopped watching, a lock client. */
+        default void lockClient(Op.Monitor m) throws IOException {
+        }
     }
 
     /**
@@ -138,7 +142,7 @@ public final class ReplicaStore implements Replica, Closeable {
             // records received before this start may have been applied after the last checkpoint, some
             // then overtaken by later ones: applied again, those count as done (as in journal recovery)
             long fuzzy = Math.max(SeqFile.read(dir.resolve("fuzzy"), 0), log.lastSeq());
-            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), fuzzy), appliedPoint);
+            receiver = new Receiver(log, new TreeSink(new RecordApplier(tree), fuzzy, serving::lockClient), appliedPoint);
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 log.close();

@@ -294,7 +294,7 @@ public final class Restore {
             case SETATTR -> ((Op.SetAttrs) op).id();
             case REMOVE -> ((Op.Remove) op).id();
             case RENAME -> ((Op.Rename) op).id();
-            case COMMIT, ABORT, MARK -> 0;
+            case COMMIT, ABORT, MARK, MONITOR -> 0;
         };
         if (id == -1 || (id != 0 && (keep.contains(id) || ns.isDirectory(id)))) {
             return r;

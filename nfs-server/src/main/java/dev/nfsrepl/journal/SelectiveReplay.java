@@ -229,7 +229,7 @@ public final class SelectiveReplay {
                 case REMOVE, RMDIR -> remove(r, path, where, op.type() == dev.nfsrepl.replication.record.OpType.RMDIR);
                 case RENAME -> rename(r, path, where, dest);
                 case LINK -> link(r, path);
-                case COMMIT, ABORT, MARK -> skip(r, path, "skipped: nothing to redo");
+                case COMMIT, ABORT, MARK, MONITOR -> skip(r, path, "skipped: nothing to redo");
             }
         } catch (FsException e) {
             report(r, path, where, "-", "failed: " + e.getClass().getSimpleName().replace("Exception", "").toUpperCase()

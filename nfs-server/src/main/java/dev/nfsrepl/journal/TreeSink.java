@@ -1,5 +1,7 @@
 package dev.nfsrepl.journal;
 
+import dev.nfsrepl.replication.record.Op;
+
 import dev.nfsrepl.fs.error.FsException;
 import dev.nfsrepl.replication.record.OpRecord;
 import dev.nfsrepl.replication.ship.DivergedException;
@@ -18,6 +20,7 @@ public final class TreeSink implements RecordSink {
 
     private final RecordApplier applier;
     private final long fuzzyUpTo;
+    private final LockClients lockClients;
 
     /** A sink for a tree no record has reached yet. */
     public TreeSink(RecordApplier applier) {
@@ -31,14 +34,30 @@ public final class TreeSink implements RecordSink {
      * never reached this tree (the receive journal holds every record before it is applied).
      */
     public TreeSink(RecordApplier applier, long fuzzyUpTo) {
+        this(applier, fuzzyUpTo, m -> {
+        });
+    }
+
+    /** What a backup does with the primary's MONITOR records (its list of lock clients). */
+    public interface LockClients {
+        void apply(Op.Monitor m) throws java.io.IOException;
+    }
+
+    /** @param lockClients where MONITOR records go */
+    public TreeSink(RecordApplier applier, long fuzzyUpTo, LockClients lockClients) {
         this.applier = applier;
         this.fuzzyUpTo = fuzzyUpTo;
+        this.lockClients = lockClients;
     }
 
     @Override
-    public void apply(OpRecord r) throws DivergedException {
+    public void apply(OpRecord r) throws DivergedException, java.io.IOException {
+        if (r.op() instanceof Op.Monitor m) {
+            lockClients.apply(m);
+            return;
+        }
         if (!r.type().changesTree()) {
-            return; // COMMIT, ABORT: nothing to do to the tree
+            return; // COMMIT, ABORT, MARK: nothing to do to the tree
         }
         RecordApplier.Outcome o;
         try {

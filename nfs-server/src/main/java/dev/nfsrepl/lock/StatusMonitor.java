@@ -27,7 +27,11 @@ import java.util.Map;
  * name     = the client's caller_name, URL-encoded (UTF-8), so no SP or LF
  * client   = the client's address; server = the address its requests came to (numeric IPv4/IPv6)
  * </pre>
- * Not thread-safe: its owner serializes calls.
+ * Each change is told to a {@link Listener}, which journals it so that the list reaches the
+ * backups ({@link #replicated} applies it there): after a failover the new primary notifies the
+ * clients of the old one. Changes read the file again and replace it (under one lock per JVM), so
+ * replicated changes and local ones do not undo each other. Not thread-safe otherwise: its owner
+ * serializes calls.
  */
 public final class StatusMonitor {
 
@@ -35,7 +39,16 @@ public final class StatusMonitor {
     public record Client(String name, InetAddress address, InetAddress server) {
     }
 
+    /** Told of every change made here, after it is on disk; a failure makes the change fail. */
+    public interface Listener {
+        void changed(Client c, boolean monitored) throws IOException;
+    }
+
+    private static final Object FILES = new Object(); // guards every monitors file of this JVM
+
     private final Path dir;
+    private Listener listener = (c, on) -> {
+    };
     private final int maxHosts;
     private final int state;
     private final List<Client> previous;
@@ -112,27 +125,31 @@ public final class StatusMonitor {
         return previous;
     }
 
+    public void setListener(Listener l) {
+        this.listener = l;
+    }
+
     /**
-     * Monitors {@code c} (durably) unless it already is at the same addresses.
+     * Monitors {@code c} (durably, then told to the listener) unless it already is at the same addresses.
      *
      * @return false when {@code maxHosts} are monitored already and {@code c} is not one of them
      */
     public boolean monitor(Client c) throws IOException {
-        Client known = monitored.get(c.name());
-        if (c.equals(known)) {
+        if (c.equals(monitored.get(c.name()))) {
             return true;
         }
-        if (known == null && monitored.size() >= maxHosts) {
+        if (!change(dir, c, true, maxHosts, monitored)) {
             return false;
         }
-        monitored.put(c.name(), c);
         try {
-            persist();
+            listener.changed(c, true);
         } catch (IOException e) {
-            if (known == null) {
+            // not journaled: take it back, so that the host's next lock tries again
+            try {
+                change(dir, c, false, maxHosts, monitored);
+            } catch (IOException again) {
+                e.addSuppressed(again);
                 monitored.remove(c.name());
-            } else {
-                monitored.put(c.name(), known);
             }
             throw e;
         }
@@ -144,19 +161,49 @@ public final class StatusMonitor {
         return monitored.get(name);
     }
 
-    /** Forgets {@code name} (durably): it restarted, its locks are gone. */
+    /** Forgets {@code name} (durably, then told to the listener): it restarted, its locks are gone. */
     public void forget(String name) throws IOException {
-        if (monitored.remove(name) != null) {
-            persist();
+        Client c = monitored.get(name);
+        if (c != null) {
+            change(dir, c, false, maxHosts, monitored);
+            listener.changed(c, false);
         }
     }
 
-    private void persist() throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (Client c : monitored.values()) {
-            b.append(URLEncoder.encode(c.name(), StandardCharsets.UTF_8)).append(' ')
-                    .append(c.address().getHostAddress()).append(' ').append(c.server().getHostAddress()).append('\n');
+    /** Applies a change journaled by the primary to the monitors of {@code dir} (a backup's). */
+    public static void replicated(Path dir, Client c, boolean monitored, int maxHosts) throws IOException {
+        Files.createDirectories(dir);
+        if (!change(dir, c, monitored, maxHosts, new LinkedHashMap<>())) {
+            throw new IOException(dir.resolve("monitors") + ": more than " + maxHosts + " client hosts");
         }
-        Durable.replace(dir.resolve("monitors"), b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads the file, makes the change, replaces the file; {@code view} gets the result. False: full. */
+    private static boolean change(Path dir, Client c, boolean on, int maxHosts, Map<String, Client> view)
+            throws IOException {
+        synchronized (FILES) {
+            Map<String, Client> all = new LinkedHashMap<>();
+            read(dir.resolve("monitors")).forEach(x -> all.put(x.name(), x));
+            if (on) {
+                if (!all.containsKey(c.name()) && all.size() >= maxHosts) {
+                    return false;
+                }
+                all.put(c.name(), c);
+            } else if (all.remove(c.name()) == null) {
+                view.clear();
+                view.putAll(all);
+                return true;
+            }
+            StringBuilder b = new StringBuilder();
+            for (Client x : all.values()) {
+                b.append(URLEncoder.encode(x.name(), StandardCharsets.UTF_8)).append(' ')
+                        .append(x.address().getHostAddress()).append(' ').append(x.server().getHostAddress())
+                        .append('\n');
+            }
+            Durable.replace(dir.resolve("monitors"), b.toString().getBytes(StandardCharsets.UTF_8));
+            view.clear();
+            view.putAll(all);
+            return true;
+        }
     }
 }

@@ -66,6 +66,16 @@ final class BackupNode implements Closeable, NodeView {
                     public void closing(LocalFileSystem fs) {
                         unserve();
                     }
+
+                    @Override
+                    public void lockClient(dev.nfsrepl.replication.record.Op.Monitor m) throws java.io.IOException {
+                        // kept where this node's server reads it when it starts serving as the primary
+                        dev.nfsrepl.lock.StatusMonitor.replicated(config.stateDir().resolve(NfsServer.NSM_DIR),
+                                new dev.nfsrepl.lock.StatusMonitor.Client(m.host(),
+                                        com.google.common.net.InetAddresses.forString(m.client()),
+                                        com.google.common.net.InetAddresses.forString(m.server())),
+                                m.on(), NfsServer.MAX_MONITORED_HOSTS);
+                    }
                 });
         this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, tls, store,
                 ReplicationOptions.MAX_FRAME, Duration.ofSeconds(10), fencing);

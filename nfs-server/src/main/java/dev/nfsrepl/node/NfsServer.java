@@ -77,6 +77,21 @@ public final class NfsServer implements Closeable {
     private ExecutorService workers;
     private java.util.concurrent.ScheduledExecutorService lockCallbacks;
     private OncRpcSvc nsm;
+    /** The status monitor's directory in the state directory. */
+    public static final String NSM_DIR = "nsm";
+
+    /**
+     * Journals a change of the status monitor's list into every journal, so that whichever export
+     * a backup replicates, it learns the lock clients it must notify when it takes over.
+     */
+    private void journalLockClient(StatusMonitor.Client c, boolean on) throws IOException {
+        var m = new dev.nfsrepl.replication.record.Op.Monitor(c.name(), c.address().getHostAddress(),
+                c.server().getHostAddress(), on);
+        for (Journal j : journals.values()) {
+            j.monitor(m);
+        }
+    }
+
     /** Client hosts the status monitor remembers at most (locks of more answer NLM4_DENIED_NOLOCKS). */
     static final int MAX_MONITORED_HOSTS = 4096;
     /** How long a call to a client (GRANTED, SM_NOTIFY) may take. */
@@ -139,24 +154,31 @@ public final class NfsServer implements Closeable {
         // NLM shares the MOUNT port (clients find it through the portmapper)
         lockCallbacks = Executors.newSingleThreadScheduledExecutor(
                 new ThreadFactoryBuilder().setNameFormat("nfsrepl-nlm-callbacks").setDaemon(true).build());
-        StatusMonitor monitor = StatusMonitor.start(config.stateDir().resolve("nsm"), MAX_MONITORED_HOSTS);
+        // a backup's read-only copy keeps its own lock clients apart from the list it receives from its primary:
+        // only a server taking changes tells the primary's clients to reclaim
+        StatusMonitor monitor = StatusMonitor.start(config.stateDir().resolve(config.readOnly() ? NSM_DIR + "-read-only"
+                : NSM_DIR), MAX_MONITORED_HOSTS);
+        monitor.setListener(this::journalLockClient);
         LockConfig lc = config.locks();
         var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST),
                 new RpcCaller(CALLBACK_TIMEOUT), lockCallbacks, monitor, clock::millis, lc.grace(), lc.notifyName());
         var nlmProgram = new OncRpcProgram(nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
+        // on workers: a lock may wait for the disk (a new client host is recorded durably, and journaled)
+        var nlmOnWorkers = new OnWorkers(nlm, workers);
         if (config.nfsPort() != 0 && config.nfsPort() == config.mountPort()) {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(), Map.of(
                     new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs,
-                    new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlm));
+                    new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlmOnWorkers));
         } else {
             nfsSvc = service("nfsrepl-nfs", config.nfsPort(),
                     Map.of(new OncRpcProgram(nfs3_prot.NFS_PROGRAM, nfs3_prot.NFS_V3), nfs));
             mountSvc = service("nfsrepl-mount", config.mountPort(),
-                    Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlm));
+                    Map.of(new OncRpcProgram(nfs3_prot.MOUNT_PROGRAM, nfs3_prot.MOUNT_V3), mount, nlmProgram, nlmOnWorkers));
         }
         OncRpcSvcBuilder nsmSvc = new OncRpcSvcBuilder().withServiceName("nfsrepl-nsm").withBindAddress(config.bind())
                 .withPort(lc.nsmPort()).withTCP().withUDP().withSameThreadIoStrategy()
-                .withRpcService(new OncRpcProgram(nlm4_prot.NSM_PROGRAM, nlm4_prot.NSM_V1), new NsmService(nlm));
+                .withRpcService(new OncRpcProgram(nlm4_prot.NSM_PROGRAM, nlm4_prot.NSM_V1),
+                        new OnWorkers(new NsmService(nlm), workers));
         nsmSvc = config.portmap() ? nsmSvc.withAutoPublish() : nsmSvc.withoutAutoPublish();
         nsm = nsmSvc.build();
         nsm.start();

@@ -128,6 +128,8 @@ class RecordingFileSystemTest {
         long empty = fs.mkdir(WHO, root, "empty", SetAttr.NONE);
         fs.rmdir(WHO, root, "empty");
         journal.mark("after every kind of change"); // a named restore point: changes nothing
+        // a lock client the status monitor watches: changes nothing in the tree either
+        journal.monitor(new dev.nfsrepl.replication.record.Op.Monitor("client-a", "10.0.0.2", "10.0.0.1", true));
 
         assertEquals(TreeDigest.lines(fs), replayed());
         List<OpRecord> rs = records();

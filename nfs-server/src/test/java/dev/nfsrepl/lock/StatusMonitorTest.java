@@ -67,4 +67,33 @@ class StatusMonitorTest {
         Files.writeString(dir.resolve("state"), "x\n");
         assertThrows(IOException.class, () -> StatusMonitor.start(dir, 10));
     }
+
+    @Test
+    void changesAreToldToTheListenerAndReplicatedOnesAreKeptBesideLocalOnes() throws IOException {
+        StatusMonitor m = StatusMonitor.start(dir, 10);
+        List<String> told = new java.util.ArrayList<>();
+        m.setListener((c, on) -> told.add((on ? "+" : "-") + c.name()));
+        m.monitor(client("a", "10.0.0.2"));
+        m.monitor(client("a", "10.0.0.2")); // known: nothing to tell
+        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), true, 10); // (as a backup applies a MONITOR record)
+        m.monitor(client("b", "10.0.0.3"));
+        m.forget("a");
+        assertEquals(List.of("+a", "+b", "-a"), told);
+        assertEquals(List.of(client("r", "10.0.0.9"), client("b", "10.0.0.3")), StatusMonitor.start(dir, 10).toNotify());
+        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), false, 10);
+        assertEquals(List.of(client("b", "10.0.0.3")), StatusMonitor.start(dir, 10).toNotify());
+    }
+
+    @Test
+    void aChangeTheListenerRefusesFails() throws IOException {
+        StatusMonitor m = StatusMonitor.start(dir, 10);
+        m.setListener((c, on) -> {
+            throw new IOException("journal closed");
+        });
+        assertThrows(IOException.class, () -> m.monitor(client("a", "10.0.0.2")));
+        List<String> told = new java.util.ArrayList<>();
+        m.setListener((c, on) -> told.add(c.name()));
+        assertTrue(m.monitor(client("a", "10.0.0.2")));
+        assertEquals(List.of("a"), told, "not journaled the first time: told again");
+    }
 }

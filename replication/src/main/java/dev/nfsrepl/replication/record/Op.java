@@ -223,6 +223,34 @@ public sealed interface Op {
         }
     }
 
+    /**
+     * MONITOR: the lock manager's status monitor started ({@code on}) or stopped watching the client
+     * host {@code host} at address {@code client}, which sent its lock requests to the server's
+     * address {@code server} (numeric addresses). Journaled so that the list reaches the backups and a
+     * new primary can tell those clients to reclaim their locks. Changes nothing in the tree.
+     */
+    record Monitor(String host, String client, String server, boolean on) implements Op {
+        /** The most bytes a host name has (NLM's LM_MAXSTRLEN). */
+        public static final int MAX_HOST_BYTES = 1024;
+
+        public Monitor {
+            Objects.requireNonNull(host);
+            if (host.isEmpty() || host.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_HOST_BYTES) {
+                throw new IllegalArgumentException("a monitored host's name is 1.." + MAX_HOST_BYTES + " bytes");
+            }
+            for (String a : new String[] {client, server}) {
+                if (a == null || a.isEmpty() || a.length() > 45 || !a.matches("[0-9a-fA-F.:]+")) {
+                    throw new IllegalArgumentException("not a numeric address: '" + a + "'");
+                }
+            }
+        }
+
+        @Override
+        public OpType type() {
+            return OpType.MONITOR;
+        }
+    }
+
     /** ABORT: the change of record {@code abortedSeq} failed after it was logged, with NFS status {@code status}. */
     record Abort(long abortedSeq, int status) implements Op {
         @Override

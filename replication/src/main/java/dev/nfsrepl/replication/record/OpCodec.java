@@ -47,6 +47,9 @@ import net.openhft.chronicle.bytes.Bytes;
  *   ; every name (not a symlink's target) is a name within a directory: not empty, "." or "..", no '/' or NUL
  *              | ABORT   back:sb status:sb              ; abortedSeq = seq - back
  *              | MARK    name:string                    ; a named restore point (printable, 1..200 bytes)
+ *              | MONITOR on:u8 host:string client:string server:string
+ *                  ; the status monitor watches (on = 1) or no longer watches (0) a lock client host;
+ *                  ; client, server: numeric IPv4 or IPv6 addresses as text
  * </pre>
  * The segment log frames each body with its length and a CRC32C (see {@code SegmentFormat}).
  *
@@ -247,6 +250,13 @@ public final class OpCodec {
                     out.writeStopBit(Integer.toUnsignedLong(a.status()));
                 }
                 case MARK -> string(((Op.Mark) op).name());
+                case MONITOR -> {
+                    Op.Monitor m = (Op.Monitor) op;
+                    out.writeUnsignedByte(m.on() ? 1 : 0);
+                    string(m.host());
+                    string(m.client());
+                    string(m.server());
+                }
             }
             return ByteBuffer.allocate(0);
         }
@@ -438,6 +448,17 @@ public final class OpCodec {
                         yield new Op.Mark(string());
                     } catch (IllegalArgumentException e) {
                         throw new RecordFormatException("MARK #" + seq + ": " + e.getMessage());
+                    }
+                }
+                case MONITOR -> {
+                    int on = in.readUnsignedByte();
+                    if (on > 1) {
+                        throw new RecordFormatException("MONITOR #" + seq + ": flag " + on);
+                    }
+                    try {
+                        yield new Op.Monitor(string(), string(), string(), on == 1);
+                    } catch (IllegalArgumentException e) {
+                        throw new RecordFormatException("MONITOR #" + seq + ": " + e.getMessage());
                     }
                 }
             };

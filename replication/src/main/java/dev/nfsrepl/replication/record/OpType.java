@@ -3,7 +3,7 @@ package dev.nfsrepl.replication.record;
 /** Record types. The code is the first byte of a record body: never renumber. */
 public enum OpType {
     CREATE(1), MKDIR(2), SYMLINK(3), MKNOD(4), WRITE(5), SETATTR(6), REMOVE(7), RMDIR(8), RENAME(9),
-    LINK(10), COMMIT(11), ADOPT(12), ABORT(13), MARK(14);
+    LINK(10), COMMIT(11), ADOPT(12), ABORT(13), MARK(14), MONITOR(15);
 
     private static final OpType[] BY_CODE = new OpType[16];
 
@@ -31,8 +31,8 @@ public enum OpType {
         return t;
     }
 
-    /** True for types that change the tree (all but COMMIT, ABORT and MARK). */
+    /** True for types that change the tree (all but COMMIT, ABORT, MARK and MONITOR). */
     public boolean changesTree() {
-        return this != COMMIT && this != ABORT && this != MARK;
+        return this != COMMIT && this != ABORT && this != MARK && this != MONITOR;
     }
 }

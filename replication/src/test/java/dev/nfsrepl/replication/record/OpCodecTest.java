@@ -174,7 +174,7 @@ class OpCodecTest {
                         new Attrs(a.attrs().mode(), a.attrs().uid(), a.attrs().gid(), a.attrs().size(), t - 3_600_000_000_000L,
                                 t - 3_600_000_000_000L), a.content(), t);
             }
-            case COMMIT, ABORT, MARK -> op;
+            case COMMIT, ABORT, MARK, MONITOR -> op;
         };
     }
 
@@ -196,6 +196,8 @@ class OpCodecTest {
             case LINK -> str(((Op.Link) op).name());
             case ADOPT -> str(((Op.Adopt) op).name()) + data(((Op.Adopt) op).content().remaining());
             case MARK -> str(((Op.Mark) op).name());
+            case MONITOR -> str(((Op.Monitor) op).host()) + str(((Op.Monitor) op).client())
+                    + str(((Op.Monitor) op).server());
             case SETATTR, COMMIT, ABORT -> 0;
         };
     }

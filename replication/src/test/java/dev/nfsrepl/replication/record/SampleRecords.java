@@ -41,7 +41,9 @@ public final class SampleRecords {
                 new Op.Adopt(BASE + 1, "dropped-in", BASE + 51, ObjectType.REGULAR,
                         new Attrs(0644, 0, 0, 3, nanos - 1000, nanos - 2000), ByteBuffer.wrap(new byte[] {1, 2, 3}), nanos - 500),
                 new Op.Abort(5, 28),
-                new Op.Mark("before the upgrade, 2026-11-30 10:00"));
+                new Op.Mark("before the upgrade, 2026-11-30 10:00"),
+                new Op.Monitor("guest-a.example", "10.214.0.11", "10.214.0.1", true),
+                new Op.Monitor("v6 host", "fd00::12", "fd00::1", false));
     }
 
     /** Extreme values: ids of other epochs and the top of the range, 255-byte names, max uids. */
