@@ -305,9 +305,9 @@ class FailoverIT {
     @Test
     void theNewPrimaryGivesLockClientsAGracePeriodToReclaim() throws Exception {
         setUp();
-        start("a", "--role", "primary", "--lock-grace-seconds", "8");
-        start("b", "--lock-grace-seconds", "8");
-        start("c", "--lock-grace-seconds", "8");
+        start("a", "--role", "primary", "--lock-grace-seconds", "20");
+        start("b", "--lock-grace-seconds", "20");
+        start("c", "--lock-grace-seconds", "20");
         String first = awaitPrimary(Duration.ofSeconds(30));
         byte[] file;
         int[] p = ports.get(first);
@@ -326,7 +326,7 @@ class FailoverIT {
             assertEquals(nlm4_prot.NLM4_DENIED_GRACE_PERIOD, fresh, "a new lock in the new primary's grace period\n"
                     + log());
             assertEquals(nlm4_prot.NLM4_GRANTED, reclaim, "client-a reclaims on the new primary");
-            assertTrue(Await.within(Duration.ofSeconds(30), () -> NlmIT.lock(nlm, NlmIT.lock("client-b", 1, file, 0, 1),
+            assertTrue(Await.within(Duration.ofSeconds(60), () -> NlmIT.lock(nlm, NlmIT.lock("client-b", 1, file, 0, 1),
                     true, false) == nlm4_prot.NLM4_DENIED), "after the grace period the reclaimed lock excludes "
                     + "client-b");
         }

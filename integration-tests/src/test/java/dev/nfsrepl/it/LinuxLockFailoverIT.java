@@ -124,7 +124,7 @@ class LinuxLockFailoverIT {
                     Await.until(Duration.ofSeconds(60), "member b to tell guest-a the server restarted",
                             () -> log("b").contains("NSM: told guest-a (10.214.0.11) that " + SERVICE + " restarted"));
                     Await.until(Duration.ofSeconds(60), "guest-a to reclaim its lock from member b",
-                            () -> log("b").contains("guest-a/") && log("b").contains("reclaims"));
+                            () -> LinuxLockIT.RECLAIMED_BY_A.matcher(log("b")).find());
                 }
                 default -> {
                     if (w[0].equals("signal")) {

@@ -252,6 +252,17 @@ class NlmIT {
                 nsm.call(nlm4_prot.SM_NOTIFY, n, XdrVoid.XDR_VOID);
             }
             assertEquals(nlm4_prot.NLM4_GRANTED, lock(b, lock("client-b", 1, file, 0, 0), true, false));
+            // client-a locks again; the same notice again (a retransmission) must not free that
+            assertEquals(nlm4_prot.NLM4_GRANTED, lock(a, lock("client-a", 1, other, 0, 0), true, false));
+            try (ItRpcClient nsm = nsm(java.net.InetAddress.getLoopbackAddress())) {
+                nsm.call(nlm4_prot.SM_NOTIFY, n, XdrVoid.XDR_VOID);
+                assertEquals(nlm4_prot.NLM4_DENIED, lock(b, lock("client-b", 1, other, 0, 0), true, false),
+                        "a repeated notice (same state) changes nothing");
+                n.state = 9;
+                nsm.call(nlm4_prot.SM_NOTIFY, n, XdrVoid.XDR_VOID);
+                assertEquals(nlm4_prot.NLM4_GRANTED, lock(b, lock("client-b", 1, other, 0, 0), true, false),
+                        "a new restart frees it");
+            }
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * The server side of the network status monitor (NSM): the server's state number, odd while it
- * runs and moved on at every start, and the client hosts that took locks here, which it notifies
+ * runs and moved on at every start (at least to the odd number of seconds since 2020, so that
+ * cluster members that take over from each other keep counting up: a client ignores a restart
+ * notice with a state it has seen), and the client hosts that took locks here, which it notifies
  * (SM_NOTIFY) after a restart so that they reclaim them. A host is remembered, durably, before its
  * first lock is granted, so a crash right after cannot forget it; it is forgotten when it says it
  * restarted itself (its locks are freed then).
@@ -30,8 +32,8 @@ import java.util.Map;
  * Each change is told to a {@link Listener}, which journals it so that the list reaches the
  * backups ({@link #replicated} applies it there): after a failover the new primary notifies the
  * clients of the old one. Changes read the file again and replace it (under one lock per JVM), so
- * replicated changes and local ones do not undo each other. Not thread-safe otherwise: its owner
- * serializes calls.
+ * replicated changes and local ones do not undo each other. {@link #isMonitored} may be called
+ * from any thread; changes are serialized by the owner.
  */
 public final class StatusMonitor {
 
@@ -52,7 +54,9 @@ public final class StatusMonitor {
     private final int maxHosts;
     private final int state;
     private final List<Client> previous;
-    private final Map<String, Client> monitored = new LinkedHashMap<>();
+    private final Map<String, Client> monitored = new java.util.concurrent.ConcurrentHashMap<>();
+    /** 2020-01-01T00:00:00Z: state numbers count seconds from it, which fit an int until 2088. */
+    private static final long STATE_ORIGIN = 1_577_836_800L;
 
     private StatusMonitor(Path dir, int maxHosts, int state, List<Client> previous) {
         this.dir = dir;
@@ -67,6 +71,11 @@ public final class StatusMonitor {
      * number, durably, and remembers who was monitored before it.
      */
     public static StatusMonitor start(Path dir, int maxHosts) throws IOException {
+        return start(dir, maxHosts, 0);
+    }
+
+    /** As {@link #start(Path, int)}, with the state number at least the odd number of seconds from 2020 to {@code now}. */
+    public static StatusMonitor start(Path dir, int maxHosts, long nowEpochSeconds) throws IOException {
         Files.createDirectories(dir);
         Path statePath = dir.resolve("state");
         int last = 0;
@@ -78,7 +87,8 @@ public final class StatusMonitor {
                 throw new IOException(statePath + ": not a state number: '" + text + "'");
             }
         }
-        int next = (last % 2 == 0 ? last + 1 : last + 2) & 0x7fffffff;
+        long byTime = Math.max(0, nowEpochSeconds - STATE_ORIGIN) | 1;
+        int next = (int) Math.min(Integer.MAX_VALUE, Math.max(last % 2 == 0 ? last + 1L : last + 2L, byTime));
         Durable.replace(statePath, (next + "\n").getBytes(StandardCharsets.US_ASCII));
         return new StatusMonitor(dir, maxHosts, next, read(dir.resolve("monitors")));
     }
@@ -107,7 +117,8 @@ public final class StatusMonitor {
         return list;
     }
 
-    private static InetAddress numeric(String s) {
+    /** A numeric IPv4 or IPv6 address (never a name lookup). */
+    public static InetAddress numeric(String s) {
         try {
             return com.google.common.net.InetAddresses.forString(s); // (never a name lookup)
         } catch (IllegalArgumentException e) {
@@ -135,18 +146,19 @@ public final class StatusMonitor {
      * @return false when {@code maxHosts} are monitored already and {@code c} is not one of them
      */
     public boolean monitor(Client c) throws IOException {
-        if (c.equals(monitored.get(c.name()))) {
+        if (isMonitored(c)) {
             return true;
         }
+        Client known = monitored.get(c.name());
         if (!change(dir, c, true, maxHosts, monitored)) {
             return false;
         }
         try {
             listener.changed(c, true);
-        } catch (IOException e) {
-            // not journaled: take it back, so that the host's next lock tries again
+        } catch (IOException | RuntimeException e) {
+            // not journaled: put back what was there, so that the host's next lock tries again
             try {
-                change(dir, c, false, maxHosts, monitored);
+                change(dir, known != null ? known : c, known != null, Integer.MAX_VALUE, monitored);
             } catch (IOException again) {
                 e.addSuppressed(again);
                 monitored.remove(c.name());
@@ -154,6 +166,26 @@ public final class StatusMonitor {
             throw e;
         }
         return true;
+    }
+
+    /**
+     * Tells the listener again of every monitored host (a new primary journals the list it took
+     * over, so that its own backups have it for the next failover).
+     */
+    public void refresh() throws IOException {
+        for (Client c : List.copyOf(monitored.values())) {
+            listener.changed(c, true);
+        }
+    }
+
+    /** Whether {@code c} is monitored at these addresses (any thread). */
+    public boolean isMonitored(Client c) {
+        return c.equals(monitored.get(c.name()));
+    }
+
+    /** The names of the monitored hosts. */
+    public java.util.Set<String> names() {
+        return java.util.Set.copyOf(monitored.keySet());
     }
 
     /** The monitored host of this name, or null. */
@@ -170,12 +202,15 @@ public final class StatusMonitor {
         }
     }
 
-    /** Applies a change journaled by the primary to the monitors of {@code dir} (a backup's). */
-    public static void replicated(Path dir, Client c, boolean monitored, int maxHosts) throws IOException {
+    /** Applies a change journaled by the primary to the monitors of {@code dir} (a backup's; no limit there). */
+    public static void replicated(Path dir, Client c, boolean monitored) throws IOException {
         Files.createDirectories(dir);
-        if (!change(dir, c, monitored, maxHosts, new LinkedHashMap<>())) {
-            throw new IOException(dir.resolve("monitors") + ": more than " + maxHosts + " client hosts");
-        }
+        change(dir, c, monitored, Integer.MAX_VALUE, new LinkedHashMap<>());
+    }
+
+    /** An address as the file and the journal write it: numeric, without an IPv6 scope. */
+    public static String text(InetAddress a) {
+        return com.google.common.net.InetAddresses.toAddrString(a).replaceFirst("%.*$", "");
     }
 
     /** Reads the file, makes the change, replaces the file; {@code view} gets the result. False: full. */
@@ -197,7 +232,7 @@ public final class StatusMonitor {
             StringBuilder b = new StringBuilder();
             for (Client x : all.values()) {
                 b.append(URLEncoder.encode(x.name(), StandardCharsets.UTF_8)).append(' ')
-                        .append(x.address().getHostAddress()).append(' ').append(x.server().getHostAddress())
+                        .append(text(x.address())).append(' ').append(text(x.server()))
                         .append('\n');
             }
             Durable.replace(dir.resolve("monitors"), b.toString().getBytes(StandardCharsets.UTF_8));

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.dcache.oncrpc4j.rpc.OncRpcException;
 import org.dcache.oncrpc4j.rpc.RpcCall;
 import org.dcache.oncrpc4j.rpc.RpcDispatchable;
@@ -59,8 +60,16 @@ public final class NlmService implements RpcDispatchable {
     private final java.util.Set<Pending> unconfirmed = new java.util.HashSet<>();
 
     private final RpcCaller callbacks;
-    private final java.util.concurrent.ScheduledExecutorService callbackThread;
-    private final StatusMonitor monitor; // guarded by itself
+    private final java.util.concurrent.Executor grants;
+    private final java.util.concurrent.ScheduledExecutorService notices;
+    private final StatusMonitor monitor; // changes under its own lock (then the tables', never the other way)
+    // the state each host last said it restarted with: a retransmitted notice must not free its new locks
+    private final Map<String, Integer> restarts = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > 4096;
+        }
+    }; // guarded by monitor
     private final java.util.function.LongSupplier millis;
     private final long graceEndsAt;
     private final String notifyName;
@@ -75,19 +84,23 @@ public final class NlmService implements RpcDispatchable {
     /**
      * @param newTable       makes the lock table of an export (its limits)
      * @param callbacks      calls clients back (GRANTED, SM_NOTIFY)
-     * @param callbackThread where those calls are made (never under the tables' lock)
+     * @param grants         where GRANTED calls are made (never under the tables' lock)
+     * @param notices        where SM_NOTIFY calls and their retries are made, and hosts holding nothing
+     *                       after the grace period are forgotten
      * @param monitor        this start's status monitor
      * @param millis         the clock of the grace period
      * @param grace          how long only reclaims are accepted, when {@code monitor} has hosts to notify
      * @param notifyName     the name clients are notified under; null: the address each sent its requests to
      */
     public NlmService(ExportTable exports, java.util.function.Supplier<LockTable> newTable, RpcCaller callbacks,
-                      java.util.concurrent.ScheduledExecutorService callbackThread, StatusMonitor monitor,
+                      java.util.concurrent.Executor grants, java.util.concurrent.ScheduledExecutorService notices,
+                      StatusMonitor monitor,
                       java.util.function.LongSupplier millis, java.time.Duration grace, String notifyName) {
         this.exports = exports;
         this.newTable = newTable;
         this.callbacks = callbacks;
-        this.callbackThread = callbackThread;
+        this.grants = grants;
+        this.notices = notices;
         this.monitor = monitor;
         this.millis = millis;
         this.notifyName = notifyName;
@@ -108,10 +121,46 @@ public final class NlmService implements RpcDispatchable {
         return millis.getAsLong() < graceEndsAt;
     }
 
-    /** Tells every host that held locks before this start that the server restarted, retrying until grace ends. */
+    /**
+     * Tells every host that held locks before this start that the server restarted, retrying until
+     * grace ends; then forgets the hosts that hold nothing (they did not reclaim, or no longer lock).
+     */
     public void notifyClients() {
         for (StatusMonitor.Client c : monitor.toNotify()) {
-            callbackThread.execute(() -> notifyClient(c, 1));
+            notices.execute(() -> notifyClient(c, 1));
+        }
+        notices.schedule(this::graceOver, Math.max(0, graceEndsAt - millis.getAsLong()),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Forgets (durably, journaled) every monitored host that holds no lock, waiting request or share. */
+    private void forgetIdleHosts() {
+        synchronized (monitor) {
+            java.util.Set<String> busy = new java.util.HashSet<>();
+            synchronized (tables) {
+                tables.values().forEach(t -> busy.addAll(t.hosts()));
+            }
+            for (String name : monitor.names()) {
+                if (!busy.contains(name)) {
+                    try {
+                        monitor.forget(name);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("NSM: could not forget {}, which holds no locks: {}", name, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** After the grace period: hosts holding nothing are forgotten, and the rest journaled again (see StatusMonitor#refresh). */
+    private void graceOver() {
+        forgetIdleHosts();
+        synchronized (monitor) {
+            try {
+                monitor.refresh();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("NSM: could not journal the lock clients again: {}", e.getMessage());
+            }
         }
     }
 
@@ -130,7 +179,7 @@ public final class NlmService implements RpcDispatchable {
             if (millis.getAsLong() + retryIn < graceEndsAt) {
                 LOG.info("NSM: could not tell {} ({}) that the server restarted ({}); trying again in {} ms", c.name(),
                         c.address().getHostAddress(), e.getMessage(), retryIn);
-                callbackThread.schedule(() -> notifyClient(c, attempt + 1), retryIn,
+                notices.schedule(() -> notifyClient(c, attempt + 1), retryIn,
                         java.util.concurrent.TimeUnit.MILLISECONDS);
             } else {
                 LOG.warn("NSM: gave up telling {} ({}) that the server restarted ({}): its locks are not reclaimed",
@@ -144,21 +193,23 @@ public final class NlmService implements RpcDispatchable {
      * a monitored host, from the address it locked from, is believed.
      */
     public void clientRestarted(String name, int state, InetAddress from) {
-        StatusMonitor.Client known;
-        synchronized (monitor) {
-            known = monitor.get(name);
-        }
-        if (known == null || !known.address().equals(from)) {
-            LOG.info("NSM: {} says {} restarted (state {}), but {}: ignored", from.getHostAddress(), name, state,
-                    known == null ? "it holds no locks here" : "it locked from " + known.address().getHostAddress());
-            return;
-        }
-        LOG.info("NSM: {} ({}) restarted (state {}): its locks are freed", name, from.getHostAddress(), state);
-        freeAll(name);
-        synchronized (monitor) {
+        synchronized (monitor) { // (so that a LOCK of the restarted client waits until its old locks are gone)
+            StatusMonitor.Client known = monitor.get(name);
+            if (known == null || !known.address().equals(from)) {
+                LOG.info("NSM: {} says {} restarted (state {}), but {}: ignored", from.getHostAddress(), name, state,
+                        known == null ? "it holds no locks here" : "it locked from " + known.address().getHostAddress());
+                return;
+            }
+            if (Integer.valueOf(state).equals(restarts.put(name, state))) {
+                LOG.info("NSM: {} ({}) said again that it restarted (state {}): already done", name,
+                        from.getHostAddress(), state);
+                return;
+            }
+            LOG.info("NSM: {} ({}) restarted (state {}): its locks are freed", name, from.getHostAddress(), state);
+            freeAll(name);
             try {
                 monitor.forget(name);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn("NSM: could not forget {}: {}", name, e.getMessage());
             }
         }
@@ -166,15 +217,27 @@ public final class NlmService implements RpcDispatchable {
 
     /** Monitors the requesting host; the NLM status that refuses its lock when it cannot be. */
     private int monitor(nlm4_lock l, Caller c, InetAddress local) {
+        StatusMonitor.Client client = new StatusMonitor.Client(l.caller_name, c.address(), local);
+        if (monitor.isMonitored(client)) {
+            return 0; // (the common case: no lock taken)
+        }
+        if (l.caller_name.isEmpty()) {
+            LOG.info("NLM: a lock from {} without a caller name refused", c.address().getHostAddress());
+            return nlm4_prot.NLM4_DENIED_NOLOCKS;
+        }
         synchronized (monitor) {
             try {
-                if (monitor.monitor(new StatusMonitor.Client(l.caller_name, c.address(), local))) {
+                if (monitor.monitor(client)) {
+                    return 0;
+                }
+                forgetIdleHosts();
+                if (monitor.monitor(client)) {
                     return 0;
                 }
                 LOG.warn("NLM: a lock of {} refused: too many client hosts hold locks", l.caller_name);
-            } catch (IOException e) {
-                LOG.error("NLM: a lock of {} refused: the status monitor could not record the host: {}",
-                        l.caller_name, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("NLM: a lock of {} ({}) refused: the status monitor could not record the host: {}",
+                        l.caller_name, c.address().getHostAddress(), e.getMessage());
             }
             return nlm4_prot.NLM4_DENIED_NOLOCKS;
         }
@@ -433,13 +496,18 @@ public final class NlmService implements RpcDispatchable {
      * Waiters a change let through (under the tables' lock): each is called back; until it answers,
      * or its next LOCK finds the lock its own, the grant is unconfirmed (a CANCEL then releases it).
      */
-    private void granted(int fsid, List<LockTable.Grant> grants) {
-        for (LockTable.Grant g : grants) {
+    private void granted(int fsid, List<LockTable.Grant> lets) {
+        for (LockTable.Grant g : lets) {
             Pending p = new Pending(fsid, g.file(), g.lock().owner(), g.lock().range(), g.lock().exclusive());
             unconfirmed.add(p);
             LOG.debug("NLM: {} of file {} granted to {} (it waited)", g.lock().range(), g.file(), g.lock().owner());
             if (g.cookie() instanceof Waiting w) {
-                callbackThread.execute(() -> callBack(p, w));
+                try {
+                    grants.execute(() -> callBack(p, w));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    LOG.debug("NLM: GRANTED for {} not sent (too many waiting, or stopping): it finds out when it asks "
+                            + "again", g.lock().owner());
+                }
             }
         }
     }
@@ -465,11 +533,16 @@ public final class NlmService implements RpcDispatchable {
             if (!unconfirmed.remove(p)) {
                 return; // (confirmed, cancelled or released meanwhile)
             }
-            if (answer.stat != nlm4_prot.NLM4_GRANTED) {
-                LOG.info("NLM: {} no longer wants lock {} of file {} (GRANTED answered {}): released", who, p.range(),
-                        p.file(), answer.stat);
-                granted(p.fsid(), table(p.fsid()).unlock(p.file(), p.owner(), p.range()));
+            if (answer.stat == nlm4_prot.NLM4_GRANTED) {
+                return;
             }
+            if (answer.stat != nlm4_prot.NLM4_DENIED) {
+                unconfirmed.add(p); // (not an answer about the lock, DENIED_GRACE_PERIOD say: its next LOCK finds it)
+                return;
+            }
+            LOG.info("NLM: {} no longer wants lock {} of file {} (GRANTED answered DENIED): released", who, p.range(),
+                    p.file());
+            granted(p.fsid(), table(p.fsid()).unlock(p.file(), p.owner(), p.range()));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.nfsrepl.node;
 
+import dev.nfsrepl.lock.StatusMonitor;
+
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.nfsrepl.fs.local.LocalFileSystem;
 import dev.nfsrepl.journal.ReplicaStore;
@@ -68,13 +70,17 @@ final class BackupNode implements Closeable, NodeView {
                     }
 
                     @Override
-                    public void lockClient(dev.nfsrepl.replication.record.Op.Monitor m) throws java.io.IOException {
-                        // kept where this node's server reads it when it starts serving as the primary
-                        dev.nfsrepl.lock.StatusMonitor.replicated(config.stateDir().resolve(NfsServer.NSM_DIR),
-                                new dev.nfsrepl.lock.StatusMonitor.Client(m.host(),
-                                        com.google.common.net.InetAddresses.forString(m.client()),
-                                        com.google.common.net.InetAddresses.forString(m.server())),
-                                m.on(), NfsServer.MAX_MONITORED_HOSTS);
+                    public void lockClient(dev.nfsrepl.replication.record.Op.Monitor m) {
+                        // kept where this node's server reads it when it starts serving as the primary; a failure
+                        // here must not stop the replication of the tree
+                        Path nsm = config.stateDir().resolve(NfsServer.NSM_DIR);
+                        try {
+                            StatusMonitor.replicated(nsm, new StatusMonitor.Client(m.host(),
+                                    StatusMonitor.numeric(m.client()), StatusMonitor.numeric(m.server())), m.on());
+                        } catch (IOException | IllegalArgumentException e) {
+                            LOG.warn("backup {}: lock client {} not recorded in {} ({}): if this node takes over, it "
+                                    + "will not tell that client to reclaim its locks", name, m.host(), nsm, e.getMessage());
+                        }
                     }
                 });
         this.replication = new ReplicaServer(new InetSocketAddress(config.bind(), replicationPort), key, tls, store,

@@ -75,7 +75,10 @@ public final class NfsServer implements Closeable {
     private byte[] writeVerifier;
     /** Runs the procedures that may wait on the disk; cheap ones run on the network threads. */
     private ExecutorService workers;
-    private java.util.concurrent.ScheduledExecutorService lockCallbacks;
+    private java.util.concurrent.ScheduledExecutorService lockNotices;
+    private ExecutorService lockGrants;
+    /** GRANTED calls waiting to be made at most. */
+    static final int MAX_QUEUED_GRANTS = 4096;
     private OncRpcSvc nsm;
     /** The status monitor's directory in the state directory. */
     public static final String NSM_DIR = "nsm";
@@ -85,8 +88,8 @@ public final class NfsServer implements Closeable {
      * a backup replicates, it learns the lock clients it must notify when it takes over.
      */
     private void journalLockClient(StatusMonitor.Client c, boolean on) throws IOException {
-        var m = new dev.nfsrepl.replication.record.Op.Monitor(c.name(), c.address().getHostAddress(),
-                c.server().getHostAddress(), on);
+        var m = new dev.nfsrepl.replication.record.Op.Monitor(c.name(), StatusMonitor.text(c.address()),
+                StatusMonitor.text(c.server()), on);
         for (Journal j : journals.values()) {
             j.monitor(m);
         }
@@ -152,16 +155,21 @@ public final class NfsServer implements Closeable {
         var nfs = new Nfs3Service(table, writeVerifier, drc, workers);
         var mount = new OnWorkers(new MountService(table), workers);
         // NLM shares the MOUNT port (clients find it through the portmapper)
-        lockCallbacks = Executors.newSingleThreadScheduledExecutor(
-                new ThreadFactoryBuilder().setNameFormat("nfsrepl-nlm-callbacks").setDaemon(true).build());
+        lockNotices = Executors.newSingleThreadScheduledExecutor(
+                new ThreadFactoryBuilder().setNameFormat("nfsrepl-nsm-notify").setDaemon(true).build());
+        // GRANTED calls: one at a time, at most MAX_QUEUED_GRANTS waiting (beyond, the client finds out on its poll)
+        lockGrants = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(MAX_QUEUED_GRANTS),
+                new ThreadFactoryBuilder().setNameFormat("nfsrepl-nlm-granted").setDaemon(true).build());
         // a backup's read-only copy keeps its own lock clients apart from the list it receives from its primary:
         // only a server taking changes tells the primary's clients to reclaim
         StatusMonitor monitor = StatusMonitor.start(config.stateDir().resolve(config.readOnly() ? NSM_DIR + "-read-only"
-                : NSM_DIR), MAX_MONITORED_HOSTS);
+                : NSM_DIR), MAX_MONITORED_HOSTS, clock.instant().getEpochSecond());
         monitor.setListener(this::journalLockClient);
         LockConfig lc = config.locks();
         var nlm = new NlmService(table, () -> new LockTable(MAX_LOCKS_PER_HOST, MAX_WAITING_PER_HOST),
-                new RpcCaller(CALLBACK_TIMEOUT), lockCallbacks, monitor, clock::millis, lc.grace(), lc.notifyName());
+                new RpcCaller(CALLBACK_TIMEOUT), lockGrants, lockNotices, monitor, clock::millis, lc.grace(),
+                lc.notifyName());
         var nlmProgram = new OncRpcProgram(nlm4_prot.NLM_PROGRAM, nlm4_prot.NLM_V4);
         // on workers: a lock may wait for the disk (a new client host is recorded durably, and journaled)
         var nlmOnWorkers = new OnWorkers(nlm, workers);
@@ -369,9 +377,11 @@ public final class NfsServer implements Closeable {
             }
             workers = null;
         }
-        if (lockCallbacks != null) {
-            lockCallbacks.shutdownNow();
-            lockCallbacks = null;
+        if (lockNotices != null) {
+            lockNotices.shutdownNow();
+            lockGrants.shutdownNow();
+            lockNotices = null;
+            lockGrants = null;
         }
         if (portmap != null) {
             portmap.shutdown();

@@ -29,6 +29,11 @@ class StatusMonitorTest {
         assertEquals(3, StatusMonitor.start(dir, 10).state());
         Files.writeString(dir.resolve("state"), "8\n"); // (an even number: the server was down)
         assertEquals(9, StatusMonitor.start(dir, 10).state());
+        // at least the seconds since 2020, made odd: members taking over from each other keep counting up
+        long now = 1_577_836_800L + 1000;
+        assertEquals(1001, StatusMonitor.start(dir, 10, now).state());
+        assertEquals(1003, StatusMonitor.start(dir, 10, now).state(), "and up by two within the same second");
+        assertEquals(2001, StatusMonitor.start(dir, 10, now + 1000).state());
     }
 
     @Test
@@ -75,12 +80,15 @@ class StatusMonitorTest {
         m.setListener((c, on) -> told.add((on ? "+" : "-") + c.name()));
         m.monitor(client("a", "10.0.0.2"));
         m.monitor(client("a", "10.0.0.2")); // known: nothing to tell
-        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), true, 10); // (as a backup applies a MONITOR record)
+        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), true); // (as a backup applies a MONITOR record)
         m.monitor(client("b", "10.0.0.3"));
         m.forget("a");
         assertEquals(List.of("+a", "+b", "-a"), told);
+        told.clear();
+        m.refresh(); // (a new primary journals what it took over)
+        assertEquals(java.util.Set.of("+r", "+b"), java.util.Set.copyOf(told));
         assertEquals(List.of(client("r", "10.0.0.9"), client("b", "10.0.0.3")), StatusMonitor.start(dir, 10).toNotify());
-        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), false, 10);
+        StatusMonitor.replicated(dir, client("r", "10.0.0.9"), false);
         assertEquals(List.of(client("b", "10.0.0.3")), StatusMonitor.start(dir, 10).toNotify());
     }
 
@@ -95,5 +103,11 @@ class StatusMonitorTest {
         m.setListener((c, on) -> told.add(c.name()));
         assertTrue(m.monitor(client("a", "10.0.0.2")));
         assertEquals(List.of("a"), told, "not journaled the first time: told again");
+        m.setListener((c, on) -> {
+            throw new IllegalArgumentException("not a numeric address");
+        });
+        assertThrows(IllegalArgumentException.class, () -> m.monitor(client("a", "10.0.0.7")));
+        assertTrue(m.isMonitored(client("a", "10.0.0.2")), "a failed move leaves the host where it was");
+        assertEquals(List.of(client("a", "10.0.0.2")), StatusMonitor.start(dir, 10).toNotify());
     }
 }
